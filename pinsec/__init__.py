@@ -1,0 +1,31 @@
+"""pinsec: what a payment HSM does with PINs and keys, in software, to the letter of the standards.
+
+Tier 1, algorithms on bytes: :mod:`pinsec.pinblock` (ISO 9564-1), :mod:`pinsec.dukpt` (ANSI X9.24-1 and
+X9.24-3), :mod:`pinsec.tr31` (TR-31 / X9.143 / ISO 20038 key blocks), :mod:`pinsec.kcv`, :mod:`pinsec.mac`.
+Errors: :mod:`pinsec.errors`.
+"""
+
+from __future__ import annotations
+
+from . import errors
+from .errors import (
+    BackendError,
+    InputError,
+    KeyPolicyError,
+    PinsecError,
+    UnsupportedOperation,
+    VerificationError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BackendError",
+    "InputError",
+    "KeyPolicyError",
+    "PinsecError",
+    "UnsupportedOperation",
+    "VerificationError",
+    "__version__",
+    "errors",
+]

@@ -1,0 +1,225 @@
+"""The only module that calls block-cipher primitives.
+
+Everything here works on clear ``bytes`` and validates key lengths, so the standard modules above it
+never touch ``cryptography`` directly. TDES keys of 8, 16 or 24 bytes are expanded to the 24-byte form
+``cryptography`` keeps supported (K1 K1 K1 for single DES, K1 K2 K1 for two-key TDES), so no deprecated
+key-size path is ever taken.
+
+For hot paths that reuse one key (DUKPT registers, a BDK's IPEK derivation, a zone key translating many
+blocks), :func:`tdes_ecb` and :func:`aes_ecb` return a reusable :class:`Ecb` whose encryptor and
+decryptor contexts are created once: ECB carries no state between blocks, so a context may process any
+number of independent ``update`` calls.
+"""
+
+from __future__ import annotations
+
+import hmac as _hmac
+from hashlib import sha256
+from typing import Final
+
+from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
+from cryptography.hazmat.primitives.ciphers import Cipher, CipherContext, algorithms, modes
+from cryptography.hazmat.primitives.cmac import CMAC
+
+from .errors import DataError, InvalidKeyError
+
+__all__ = [
+    "AES_BLOCK",
+    "TDES_BLOCK",
+    "Ecb",
+    "aes_cbc_decrypt",
+    "aes_cbc_encrypt",
+    "aes_cmac",
+    "aes_ecb",
+    "aes_ecb_decrypt",
+    "aes_ecb_encrypt",
+    "check_aes_key",
+    "check_tdes_key",
+    "des_ecb_encrypt",
+    "hmac_sha256",
+    "tdes_cbc_decrypt",
+    "tdes_cbc_encrypt",
+    "tdes_cmac",
+    "tdes_ecb",
+    "tdes_ecb_decrypt",
+    "tdes_ecb_encrypt",
+    "xor",
+]
+
+TDES_BLOCK: Final = 8
+AES_BLOCK: Final = 16
+_ECB: Final = modes.ECB()  # noqa: S305  (ECB is what ISO 9564, X9.24 and TR-31 specify)
+
+
+def xor(a: bytes, b: bytes) -> bytes:
+    """XOR two byte strings of equal length.
+
+    >>> xor(b"\\x0f\\xf0", b"\\xff\\xff").hex()
+    'f00f'
+    """
+    if len(a) != len(b):
+        raise DataError(f"cannot XOR {len(a)} bytes with {len(b)} bytes", field="data")
+    n = len(a)
+    return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(n, "big")
+
+
+def check_tdes_key(key: bytes, *, allow_single: bool = False, what: str = "key") -> bytes:
+    """Validate a TDES key (16 or 24 bytes; 8 with ``allow_single``) and return its 24-byte form."""
+    if not isinstance(key, (bytes, bytearray, memoryview)):
+        raise InvalidKeyError(f"{what} must be bytes, not {type(key).__name__}", field=what)
+    key = bytes(key)
+    n = len(key)
+    if n == 24:
+        return key
+    if n == 16:
+        return key + key[:8]
+    if n == 8 and allow_single:
+        return key * 3
+    allowed = "8, 16 or 24" if allow_single else "16 or 24"
+    raise InvalidKeyError(f"{what} is {n} bytes; a TDES key is {allowed} bytes", field=what)
+
+
+def check_aes_key(key: bytes, *, what: str = "key") -> bytes:
+    """Validate an AES key of 16, 24 or 32 bytes."""
+    if not isinstance(key, (bytes, bytearray, memoryview)):
+        raise InvalidKeyError(f"{what} must be bytes, not {type(key).__name__}", field=what)
+    key = bytes(key)
+    if len(key) not in (16, 24, 32):
+        raise InvalidKeyError(f"{what} is {len(key)} bytes; an AES key is 16, 24 or 32 bytes", field=what)
+    return key
+
+
+def _check_blocks(data: bytes, block: int) -> None:
+    if len(data) % block:
+        raise DataError(f"data is {len(data)} bytes, not a multiple of the {block}-byte block", field="data")
+
+
+class Ecb:
+    """A reusable ECB encryptor/decryptor pair for one key.
+
+    >>> e = tdes_ecb(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"))
+    >>> e.decrypt(e.encrypt(bytes(16))) == bytes(16)
+    True
+    """
+
+    __slots__ = ("_block", "_dec", "_enc")
+
+    def __init__(self, algorithm: TripleDES | algorithms.AES, block: int) -> None:
+        cipher = Cipher(algorithm, _ECB)
+        self._enc: CipherContext = cipher.encryptor()
+        self._dec: CipherContext = cipher.decryptor()
+        self._block = block
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} block={self._block}>"
+
+    def encrypt(self, data: bytes) -> bytes:
+        """Encrypt whole blocks."""
+        _check_blocks(data, self._block)
+        return self._enc.update(data)
+
+    def decrypt(self, data: bytes) -> bytes:
+        """Decrypt whole blocks."""
+        _check_blocks(data, self._block)
+        return self._dec.update(data)
+
+
+def tdes_ecb(key: bytes, *, allow_single: bool = False) -> Ecb:
+    """A reusable TDES-ECB context (single DES with ``allow_single`` and an 8-byte key)."""
+    return Ecb(TripleDES(check_tdes_key(key, allow_single=allow_single)), TDES_BLOCK)
+
+
+def aes_ecb(key: bytes) -> Ecb:
+    """A reusable AES-ECB context."""
+    return Ecb(algorithms.AES(check_aes_key(key)), AES_BLOCK)
+
+
+def tdes_ecb_encrypt(key: bytes, data: bytes) -> bytes:
+    """TDES-ECB encrypt whole 8-byte blocks under a 16- or 24-byte key.
+
+    >>> tdes_ecb_encrypt(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"), bytes(8)).hex().upper()
+    '08D7B4FB629D0885'
+    """
+    return tdes_ecb(key).encrypt(data)
+
+
+def tdes_ecb_decrypt(key: bytes, data: bytes) -> bytes:
+    """TDES-ECB decrypt whole 8-byte blocks under a 16- or 24-byte key."""
+    return tdes_ecb(key).decrypt(data)
+
+
+def des_ecb_encrypt(key: bytes, data: bytes) -> bytes:
+    """Single-DES ECB encrypt under an 8-byte key (used by DUKPT's non-reversible key generation)."""
+    if len(key) != 8:
+        raise InvalidKeyError(f"single DES key is {len(key)} bytes, expected 8", field="key")
+    return tdes_ecb(key, allow_single=True).encrypt(data)
+
+
+def _cbc(algorithm: TripleDES | algorithms.AES, iv: bytes, block: int) -> Cipher[modes.CBC]:
+    if len(iv) != block:
+        raise DataError(f"IV is {len(iv)} bytes, expected {block}", field="iv")
+    return Cipher(algorithm, modes.CBC(iv))
+
+
+def tdes_cbc_encrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
+    """TDES-CBC encrypt whole blocks (no padding)."""
+    _check_blocks(data, TDES_BLOCK)
+    ctx = _cbc(TripleDES(check_tdes_key(key)), iv, TDES_BLOCK).encryptor()
+    return ctx.update(data) + ctx.finalize()
+
+
+def tdes_cbc_decrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
+    """TDES-CBC decrypt whole blocks (no padding)."""
+    _check_blocks(data, TDES_BLOCK)
+    ctx = _cbc(TripleDES(check_tdes_key(key)), iv, TDES_BLOCK).decryptor()
+    return ctx.update(data) + ctx.finalize()
+
+
+def aes_ecb_encrypt(key: bytes, data: bytes) -> bytes:
+    """AES-ECB encrypt whole 16-byte blocks."""
+    return aes_ecb(key).encrypt(data)
+
+
+def aes_ecb_decrypt(key: bytes, data: bytes) -> bytes:
+    """AES-ECB decrypt whole 16-byte blocks."""
+    return aes_ecb(key).decrypt(data)
+
+
+def aes_cbc_encrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
+    """AES-CBC encrypt whole blocks (no padding)."""
+    _check_blocks(data, AES_BLOCK)
+    ctx = _cbc(algorithms.AES(check_aes_key(key)), iv, AES_BLOCK).encryptor()
+    return ctx.update(data) + ctx.finalize()
+
+
+def aes_cbc_decrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
+    """AES-CBC decrypt whole blocks (no padding)."""
+    _check_blocks(data, AES_BLOCK)
+    ctx = _cbc(algorithms.AES(check_aes_key(key)), iv, AES_BLOCK).decryptor()
+    return ctx.update(data) + ctx.finalize()
+
+
+def aes_cmac(key: bytes, data: bytes) -> bytes:
+    """AES-CMAC (NIST SP 800-38B), full 16-byte tag.
+
+    SP 800-38B D.1, Example 2:
+
+    >>> aes_cmac(bytes.fromhex("2b7e151628aed2a6abf7158809cf4f3c"),
+    ...          bytes.fromhex("6bc1bee22e409f96e93d7e117393172a")).hex()
+    '070a16b46b4d4144f79bdd9dd04a287c'
+    """
+    c = CMAC(algorithms.AES(check_aes_key(key)))
+    c.update(bytes(data))
+    return c.finalize()
+
+
+def tdes_cmac(key: bytes, data: bytes) -> bytes:
+    """TDES-CMAC (NIST SP 800-38B), full 8-byte tag, 16- or 24-byte key."""
+    c = CMAC(TripleDES(check_tdes_key(key)))
+    c.update(bytes(data))
+    return c.finalize()
+
+
+def hmac_sha256(key: bytes, data: bytes) -> bytes:
+    """HMAC-SHA-256 (FIPS 198-1)."""
+    return _hmac.new(bytes(key), bytes(data), sha256).digest()

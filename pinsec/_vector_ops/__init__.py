@@ -1,0 +1,1 @@
+"""Runners for the operations named in ``vectors/*.json``; importing this package registers them all."""

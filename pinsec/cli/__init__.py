@@ -1,0 +1,84 @@
+"""The ``pinsec`` command line.
+
+Each capability registers its sub-commands from a module of this package (listed in ``_COMMANDS``).
+A handler returns an :class:`Output`; ``main`` prints it as text, or as JSON with ``--json``. Any
+:class:`~pinsec.errors.PinsecError` becomes one line on stderr and exit status 2; so does a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from ..errors import PinsecError
+
+__all__ = ["Output", "Parser", "add_command", "main"]
+
+#: Modules of this package that contribute sub-commands, in ``--help`` order.
+_COMMANDS: tuple[str, ...] = ()
+
+
+@dataclass
+class Output:
+    """What a command prints: ``text`` for people, ``data`` for ``--json``."""
+
+    text: str
+    data: dict[str, Any] = field(default_factory=dict)
+    exit_code: int = 0
+
+
+Handler = Callable[[argparse.Namespace], Output]
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: error: usage: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def add_command(
+    sub: argparse._SubParsersAction[Parser], name: str, handler: Handler, help: str
+) -> Parser:
+    """Add a leaf command that runs ``handler``; ``--json`` is accepted after it too."""
+    parser = sub.add_parser(name, help=help, description=help)
+    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="pinsec", description="Payment HSM functions: PIN blocks, DUKPT, TR-31, an HSM.")
+    parser.add_argument("--json", action="store_true", help="print results as JSON")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for name in _COMMANDS:
+        module = importlib.import_module(f"{__name__}.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        out = handler(args)
+    except PinsecError as exc:
+        print(f"pinsec: error: {exc.code}: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(out.data, indent=2, sort_keys=True))
+    elif out.text:
+        print(out.text)
+    return out.exit_code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
