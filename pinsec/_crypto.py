@@ -35,6 +35,7 @@ __all__ = [
     "aes_ecb_encrypt",
     "check_aes_key",
     "check_tdes_key",
+    "des_cbc_encrypt",
     "des_ecb_encrypt",
     "hmac_sha256",
     "tdes_cbc_decrypt",
@@ -153,6 +154,15 @@ def des_ecb_encrypt(key: bytes, data: bytes) -> bytes:
     if len(key) != 8:
         raise InvalidKeyError(f"single DES key is {len(key)} bytes, expected 8", field="key")
     return tdes_ecb(key, allow_single=True).encrypt(data)
+
+
+def des_cbc_encrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
+    """Single-DES CBC encrypt whole blocks under an 8-byte key (ISO 9797-1 MAC algorithm 3's chain)."""
+    if len(key) != 8:
+        raise InvalidKeyError(f"single DES key is {len(key)} bytes, expected 8", field="key")
+    _check_blocks(data, TDES_BLOCK)
+    ctx = _cbc(TripleDES(key * 3), iv, TDES_BLOCK).encryptor()
+    return ctx.update(data) + ctx.finalize()
 
 
 def _cbc(algorithm: TripleDES | algorithms.AES, iv: bytes, block: int) -> Cipher[modes.CBC]:
