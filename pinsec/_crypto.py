@@ -44,12 +44,27 @@ __all__ = [
     "tdes_ecb",
     "tdes_ecb_decrypt",
     "tdes_ecb_encrypt",
+    "wipe",
     "xor",
+    "xor_into",
 ]
 
 TDES_BLOCK: Final = 8
 AES_BLOCK: Final = 16
 _ECB: Final = modes.ECB()  # noqa: S305  (ECB is what ISO 9564, X9.24 and TR-31 specify)
+
+
+def wipe(buf: bytearray) -> None:
+    """Overwrite a mutable buffer of clear material with zeros."""
+    buf[:] = bytes(len(buf))
+
+
+def xor_into(buf: bytearray, other: bytes) -> None:
+    """XOR ``other`` into ``buf`` in place (equal lengths)."""
+    if len(buf) != len(other):
+        raise DataError(f"cannot XOR {len(buf)} bytes with {len(other)} bytes", field="data")
+    for i, b in enumerate(other):
+        buf[i] ^= b
 
 
 def xor(a: bytes, b: bytes) -> bytes:
@@ -90,7 +105,7 @@ def check_aes_key(key: bytes, *, what: str = "key") -> bytes:
     return key
 
 
-def _check_blocks(data: bytes, block: int) -> None:
+def _check_blocks(data: bytes | bytearray, block: int) -> None:
     if len(data) % block:
         raise DataError(f"data is {len(data)} bytes, not a multiple of the {block}-byte block", field="data")
 
@@ -103,13 +118,25 @@ class Ecb:
     True
     """
 
-    __slots__ = ("_block", "_dec", "_enc")
+    __slots__ = ("_block", "_cipher", "_dec", "_enc")
 
     def __init__(self, algorithm: TripleDES | algorithms.AES, block: int) -> None:
-        cipher = Cipher(algorithm, _ECB)
-        self._enc: CipherContext = cipher.encryptor()
-        self._dec: CipherContext = cipher.decryptor()
+        self._cipher = Cipher(algorithm, _ECB)
+        self._enc: CipherContext | None = None
+        self._dec: CipherContext | None = None
         self._block = block
+
+    @property
+    def _encryptor(self) -> CipherContext:
+        if self._enc is None:
+            self._enc = self._cipher.encryptor()
+        return self._enc
+
+    @property
+    def _decryptor(self) -> CipherContext:
+        if self._dec is None:
+            self._dec = self._cipher.decryptor()
+        return self._dec
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} block={self._block}>"
@@ -117,12 +144,29 @@ class Ecb:
     def encrypt(self, data: bytes) -> bytes:
         """Encrypt whole blocks."""
         _check_blocks(data, self._block)
-        return self._enc.update(data)
+        return self._encryptor.update(data)
 
     def decrypt(self, data: bytes) -> bytes:
         """Decrypt whole blocks."""
         _check_blocks(data, self._block)
-        return self._dec.update(data)
+        return self._decryptor.update(data)
+
+    def encrypt_into(self, buf: bytearray) -> None:
+        """Encrypt ``buf`` in place, leaving no other copy of its clear content behind (best effort)."""
+        self._into(self._encryptor, buf)
+
+    def decrypt_into(self, buf: bytearray) -> None:
+        """Decrypt ``buf`` in place; the clear result exists only in ``buf``, which the caller wipes."""
+        self._into(self._decryptor, buf)
+
+    def _into(self, ctx: CipherContext, buf: bytearray) -> None:
+        _check_blocks(buf, self._block)
+        scratch = bytearray(len(buf) + self._block - 1)
+        try:
+            n = ctx.update_into(buf, scratch)
+            buf[:] = memoryview(scratch)[:n]
+        finally:
+            wipe(scratch)
 
 
 def tdes_ecb(key: bytes, *, allow_single: bool = False) -> Ecb:

@@ -44,8 +44,10 @@ __all__ = [
     "Rng",
     "block_size",
     "decipher",
+    "decipher_digits",
     "decode",
     "encipher",
+    "encipher_digits",
     "encode",
     "pan_field",
 ]
@@ -153,31 +155,59 @@ def pan_field(pan: str, *, format: int = 0) -> bytes:
     return _pan_field(_check_pan(pan, fmt), fmt)
 
 
-def _random_nibbles(rng: Rng, count: int, *, low: int) -> str:
-    """``count`` random hex nibbles from ``low`` to 0xF, unbiased (rejection sampling on bytes)."""
+def _random_nibbles(rng: Rng, count: int, *, low: int) -> list[int]:
+    """``count`` random nibbles from ``low`` to 0xF, unbiased (rejection sampling on bytes)."""
     span = 16 - low
     limit = 256 - 256 % span
-    out: list[str] = []
+    out: list[int] = []
     while len(out) < count:
-        for b in rng(count - len(out)):
-            if b < limit:
-                out.append(format(low + b % span, "X"))
-    return "".join(out)
+        out.extend(low + b % span for b in rng(count - len(out)) if b < limit)
+    return out[:count]
 
 
-def _pin_field(pin: str, fmt: PinBlockFormat, rng: Rng) -> bytes:
-    head = f"{int(fmt)}{len(pin):X}{pin}"
-    fill = 16 - len(head)
+def _set_nibble(buf: bytearray, i: int, value: int) -> None:
+    if i & 1:
+        buf[i >> 1] = (buf[i >> 1] & 0xF0) | value
+    else:
+        buf[i >> 1] = (buf[i >> 1] & 0x0F) | (value << 4)
+
+
+def _nibble(buf: bytearray, i: int) -> int:
+    return buf[i >> 1] & 0xF if i & 1 else buf[i >> 1] >> 4
+
+
+def _pin_field(digits: bytes | bytearray, fmt: PinBlockFormat, rng: Rng) -> bytearray:
+    """The clear PIN field (before any PAN XOR) built in a bytearray from ASCII PIN digits."""
+    field = bytearray(16 if fmt is PinBlockFormat.ISO_4 else 8)
+    n = len(digits)
+    _set_nibble(field, 0, int(fmt))
+    _set_nibble(field, 1, n)
+    for i, d in enumerate(digits):
+        _set_nibble(field, 2 + i, d - 0x30)
+    count = 16 - 2 - n
     if fmt is PinBlockFormat.ISO_1:
-        return bytes.fromhex(head + _random_nibbles(rng, fill, low=0))
-    if fmt is PinBlockFormat.ISO_3:
-        return bytes.fromhex(head + _random_nibbles(rng, fill, low=0xA))
+        fill = _random_nibbles(rng, count, low=0)
+    elif fmt is PinBlockFormat.ISO_3:
+        fill = _random_nibbles(rng, count, low=0xA)
+    else:
+        fill = [0xA if fmt is PinBlockFormat.ISO_4 else 0xF] * count
+    for i, v in enumerate(fill):
+        _set_nibble(field, 2 + n + i, v)
     if fmt is PinBlockFormat.ISO_4:
         tail = rng(8)
         if len(tail) != 8:
             raise DataError(f"rng returned {len(tail)} bytes, expected 8", field="rng")
-        return bytes.fromhex(head + "A" * fill) + bytes(tail)
-    return bytes.fromhex(head + "F" * fill)
+        field[8:] = tail
+    return field
+
+
+def _digits(pin: str | bytes | bytearray) -> bytes | bytearray:
+    """Validate a PIN (str, or ASCII digits in bytes for callers that wipe them) and return ASCII digits."""
+    if isinstance(pin, (bytes, bytearray)):
+        if not PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS or not all(0x30 <= d <= 0x39 for d in pin):
+            raise PinError("PIN must be 4 to 12 ASCII decimal digits", code="bad_pin", field="pin")
+        return pin
+    return _check_pin(pin).encode("ascii")
 
 
 def encode(pin: str, pan: str | None = None, *, format: int = 0, rng: Rng | None = None) -> bytes:
@@ -196,43 +226,47 @@ def encode(pin: str, pan: str | None = None, *, format: int = 0, rng: Rng | None
     '441234AAAAAAAAAA2F69ADDE2E9E7ACE'
     """
     fmt = _format(format)
-    pin = _check_pin(pin)
+    digits = _digits(pin)
     xor_pan = fmt in (PinBlockFormat.ISO_0, PinBlockFormat.ISO_3)
     pan_bytes = _pan_field(_check_pan(pan, fmt), fmt) if xor_pan else None
-    field = _pin_field(pin, fmt, rng or secrets.token_bytes)
-    return _crypto.xor(field, pan_bytes) if pan_bytes is not None else field
+    field = _pin_field(digits, fmt, rng or secrets.token_bytes)
+    if pan_bytes is not None:
+        _crypto.xor_into(field, pan_bytes)
+    return bytes(field)
 
 
 def _fail(check: str, message: str, hint: str) -> PinBlockError:
     return PinBlockError(message + hint, code=f"bad_{check}", field=check)
 
 
-def _decode_field(field: bytes, fmt: PinBlockFormat, hint: str) -> str:
-    """Check every field of a clear PIN block / PIN field and return the PIN."""
-    nibbles = field.hex().upper()
-    if nibbles[0] != str(int(fmt)):
-        raise _fail("control", f"control field is {nibbles[0]}, format {int(fmt)} requires {int(fmt)}", hint)
-    n = int(nibbles[1], 16)
+def _field_digits(field: bytearray, fmt: PinBlockFormat, hint: str) -> bytearray:
+    """Check every field of a clear PIN block / PIN field; return the PIN as ASCII digits."""
+    control = _nibble(field, 0)
+    if control != int(fmt):
+        raise _fail("control", f"control field is {control:X}, format {int(fmt)} requires {int(fmt)}", hint)
+    n = _nibble(field, 1)
     if not PIN_MIN_DIGITS <= n <= PIN_MAX_DIGITS:
         raise _fail("pin_length", f"PIN length field is {n}; ISO 9564-1 allows 4 to 12", hint)
-    pin = nibbles[2 : 2 + n]
-    if not _DIGITS.issuperset(pin):
-        raise _fail("pin_digit", "PIN field holds a nibble that is not a decimal digit", hint)
-    fill = nibbles[2 + n : 16]
+    digits = bytearray(n)
+    for i in range(n):
+        d = _nibble(field, 2 + i)
+        if d > 9:
+            _crypto.wipe(digits)
+            raise _fail("pin_digit", "PIN field holds a nibble that is not a decimal digit", hint)
+        digits[i] = 0x30 + d
+    fill = {_nibble(field, i) for i in range(2 + n, 16)}
     if fmt in (PinBlockFormat.ISO_0, PinBlockFormat.ISO_2):
-        ok = fill == "F" * len(fill)
-        rule = "F"
+        ok, rule = fill <= {0xF}, "F"
     elif fmt is PinBlockFormat.ISO_3:
-        ok = set(fill) <= set("ABCDEF")
-        rule = "A to F"
+        ok, rule = fill <= set(range(0xA, 0x10)), "A to F"
     elif fmt is PinBlockFormat.ISO_4:
-        ok = fill == "A" * len(fill)
-        rule = "A"
+        ok, rule = fill <= {0xA}, "A"
     else:
         ok, rule = True, "any"
     if not ok:
+        _crypto.wipe(digits)
         raise _fail("fill", f"fill digits are not all {rule} as format {int(fmt)} requires", hint)
-    return pin
+    return digits
 
 
 def _parse_block(block: bytes | str, fmt: PinBlockFormat, what: str) -> bytes:
@@ -255,17 +289,76 @@ def decode(block: bytes | str, pan: str | None = None, *, format: int = 0) -> st
     pinsec.errors.PinBlockError: fill digits are not all F as format 0 requires
     """
     fmt = _format(format)
-    raw = _parse_block(block, fmt, "PIN block")
+    field = bytearray(_parse_block(block, fmt, "PIN block"))
     if fmt in (PinBlockFormat.ISO_0, PinBlockFormat.ISO_3):
-        raw = _crypto.xor(raw, _pan_field(_check_pan(pan, fmt), fmt))
-    return _decode_field(raw, fmt, "")
+        _crypto.xor_into(field, _pan_field(_check_pan(pan, fmt), fmt))
+    return _field_digits(field, fmt, "").decode("ascii")
 
 
-def _key(key: bytes | str, fmt: PinBlockFormat) -> bytes:
+def _key(key: bytes | str, fmt: PinBlockFormat) -> _crypto.Ecb:
     raw = parse_hex(key, field="key", error=PinBlockError) if isinstance(key, str) else key
     if fmt is PinBlockFormat.ISO_4:
-        return _crypto.check_aes_key(raw, what="format 4 key (AES)")
-    return _crypto.check_tdes_key(raw, what=f"format {int(fmt)} key (TDES)")
+        return _crypto.aes_ecb(_crypto.check_aes_key(raw, what="format 4 key (AES)"))
+    return _crypto.tdes_ecb(_crypto.check_tdes_key(raw, what=f"format {int(fmt)} key (TDES)"))
+
+
+def _pan_bytes(pan: str | None, fmt: PinBlockFormat) -> bytes | None:
+    return _pan_field(_check_pan(pan, fmt), fmt) if fmt in _PAN_BOUND else None
+
+
+def encipher_digits(
+    key: bytes | str, pin: str | bytes | bytearray, pan: str | None = None, *, format: int = 0,
+    rng: Rng | None = None,
+) -> bytes:
+    """:func:`encipher` for callers that hold the PIN as ASCII digits in a ``bytearray`` they wipe.
+
+    The clear PIN block is built and enciphered in a ``bytearray`` that is zeroed before returning.
+
+    >>> key = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
+    >>> decipher(key, encipher_digits(key, bytearray(b"1234"), "4012345678909"), "4012345678909")
+    '1234'
+    """
+    fmt = _format(format)
+    ecb = _key(key, fmt)
+    digits = _digits(pin)
+    pan_bytes = _pan_bytes(pan, fmt)
+    field = _pin_field(digits, fmt, rng or secrets.token_bytes)
+    try:
+        if fmt is PinBlockFormat.ISO_4:
+            assert pan_bytes is not None
+            ecb.encrypt_into(field)
+            _crypto.xor_into(field, pan_bytes)
+        elif pan_bytes is not None:
+            _crypto.xor_into(field, pan_bytes)
+        ecb.encrypt_into(field)
+        return bytes(field)
+    finally:
+        _crypto.wipe(field)
+
+
+def decipher_digits(key: bytes | str, block: bytes | str, pan: str | None = None, *, format: int = 0) -> bytearray:
+    """:func:`decipher` returning the PIN as ASCII digits in a ``bytearray`` the caller wipes.
+
+    Every clear intermediate lives in a ``bytearray`` zeroed before returning.
+
+    >>> key = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
+    >>> decipher_digits(key, encipher(key, "1234", "4012345678909"), "4012345678909")
+    bytearray(b'1234')
+    """
+    fmt = _format(format)
+    ecb = _key(key, fmt)
+    field = bytearray(_parse_block(block, fmt, "PIN block"))
+    pan_bytes = _pan_bytes(pan, fmt)
+    hint = " (after decipherment: wrong key or PAN?)" if pan_bytes else " (after decipherment: wrong key?)"
+    try:
+        ecb.decrypt_into(field)
+        if pan_bytes is not None:
+            _crypto.xor_into(field, pan_bytes)
+        if fmt is PinBlockFormat.ISO_4:
+            ecb.decrypt_into(field)
+        return _field_digits(field, fmt, hint)
+    finally:
+        _crypto.wipe(field)
 
 
 def encipher(
@@ -280,14 +373,9 @@ def encipher(
     >>> encipher("AF8CB133A78F8DC2D1359F18527593FB", "1234", "4111111111111111", format=4, rng=fixed).hex().upper()
     'A912150391AB65A67E52883D81CE2D15'
     """
-    fmt = _format(format)
-    k = _key(key, fmt)
-    if fmt is not PinBlockFormat.ISO_4:
-        return _crypto.tdes_ecb_encrypt(k, encode(pin, pan, format=fmt, rng=rng))
-    pan_bytes = _pan_field(_check_pan(pan, fmt), fmt)
-    field = encode(pin, format=fmt, rng=rng)
-    aes = _crypto.aes_ecb(k)
-    return aes.encrypt(_crypto.xor(aes.encrypt(field), pan_bytes))
+    if not isinstance(pin, str):
+        raise PinError(f"PIN must be a str of digits, not {type(pin).__name__}", field="pin")
+    return encipher_digits(key, pin, pan, format=format, rng=rng)
 
 
 def decipher(key: bytes | str, block: bytes | str, pan: str | None = None, *, format: int = 0) -> str:
@@ -300,14 +388,8 @@ def decipher(key: bytes | str, block: bytes | str, pan: str | None = None, *, fo
     ...          "4111111111111111", format=4)
     '1234'
     """
-    fmt = _format(format)
-    k = _key(key, fmt)
-    raw = _parse_block(block, fmt, "PIN block")
-    pan_bytes = _pan_field(_check_pan(pan, fmt), fmt) if fmt in _PAN_BOUND else None
-    if pan_bytes is None:
-        return _decode_field(_crypto.tdes_ecb_decrypt(k, raw), fmt, " (after decipherment: wrong key?)")
-    hint = " (after decipherment: wrong key or PAN?)"
-    if fmt is PinBlockFormat.ISO_4:
-        aes = _crypto.aes_ecb(k)
-        return _decode_field(aes.decrypt(_crypto.xor(aes.decrypt(raw), pan_bytes)), fmt, hint)
-    return _decode_field(_crypto.xor(_crypto.tdes_ecb_decrypt(k, raw), pan_bytes), fmt, hint)
+    digits = decipher_digits(key, block, pan, format=format)
+    try:
+        return digits.decode("ascii")
+    finally:
+        _crypto.wipe(digits)
