@@ -2,6 +2,7 @@
 
 Tier 1, algorithms on bytes: :mod:`pinsec.pinblock` (ISO 9564-1), :mod:`pinsec.dukpt` (ANSI X9.24-1 and
 X9.24-3), :mod:`pinsec.tr31` (TR-31 / X9.143 / ISO 20038 key blocks), :mod:`pinsec.kcv`, :mod:`pinsec.mac`.
+Tier 2, the HSM: :class:`Hsm` with keys behind :class:`KeyHandle`s over :mod:`pinsec.backends`.
 Errors: :mod:`pinsec.errors`.
 """
 
@@ -16,12 +17,16 @@ from .errors import (
     UnsupportedOperation,
     VerificationError,
 )
+from .hsm import Hsm, KeyAttributes, KeyHandle
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BackendError",
+    "Hsm",
     "InputError",
+    "KeyAttributes",
+    "KeyHandle",
     "KeyPolicyError",
     "PinsecError",
     "UnsupportedOperation",

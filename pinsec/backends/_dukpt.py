@@ -1,0 +1,57 @@
+"""DUKPT working keys for the backends: one place that maps an HSM purpose to the tier-1 derivations.
+
+Purposes follow the transaction's direction, as an acquirer host sees it: ``pin``, ``mac_request``,
+``mac_response``, ``data_request``, ``data_response``. TDES DUKPT (X9.24-1:2009) uses its variants; AES
+DUKPT (X9.24-3:2017) derives the key of the matching usage (request = what the terminal generates or
+encrypts, response = what it verifies or decrypts) and of the requested working key type.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from ..dukpt import aes, tdes
+from ..errors import DataError
+
+__all__ = ["PURPOSES", "working_key", "working_key_algorithm"]
+
+PURPOSES: Final = ("pin", "mac_request", "mac_response", "data_request", "data_response")
+
+_TDES: Final = {
+    "pin": tdes.KeyUsage.PIN,
+    "mac_request": tdes.KeyUsage.MAC_REQUEST,
+    "mac_response": tdes.KeyUsage.MAC_RESPONSE,
+    "data_request": tdes.KeyUsage.DATA_REQUEST,
+    "data_response": tdes.KeyUsage.DATA_RESPONSE,
+}
+_AES: Final = {
+    "pin": aes.KeyUsage.PIN_ENCRYPTION,
+    "mac_request": aes.KeyUsage.MAC_GENERATION,
+    "mac_response": aes.KeyUsage.MAC_VERIFICATION,
+    "data_request": aes.KeyUsage.DATA_ENCRYPTION_ENCRYPT,
+    "data_response": aes.KeyUsage.DATA_ENCRYPTION_DECRYPT,
+}
+
+
+def _purpose(purpose: str) -> str:
+    if purpose not in PURPOSES:
+        raise DataError(f"DUKPT purpose {purpose!r} is not one of {', '.join(PURPOSES)}", field="purpose")
+    return purpose
+
+
+def working_key_algorithm(bdk_algorithm: str, key_type: str | None) -> str:
+    """The TR-31 algorithm letter of the working key: ``T`` for TDES DUKPT and AES DUKPT TDES key types."""
+    if bdk_algorithm == "T":
+        return "T"
+    return "T" if (key_type or "AES128").upper().startswith("TDES") else "A"
+
+
+def working_key(bdk: bytes, bdk_algorithm: str, ksn: bytes, purpose: str, key_type: str | None) -> bytes:
+    """Derive the DUKPT working key for ``purpose`` from a BDK of TR-31 algorithm ``T`` or ``A``."""
+    purpose = _purpose(purpose)
+    if bdk_algorithm == "T":
+        return tdes.derive_working_key(bdk, ksn, _TDES[purpose])
+    if bdk_algorithm == "A":
+        kt = aes.KeyType[(key_type or "AES128").upper()]
+        return aes.derive_working_key(bdk, ksn, _AES[purpose], kt)
+    raise DataError(f"a BDK of algorithm {bdk_algorithm} cannot derive DUKPT keys (T or A)", field="bdk")

@@ -1,0 +1,149 @@
+"""The backend interface: coarse, at the level of payment HSM commands.
+
+:class:`pinsec.Hsm` enforces key usage, mode of use and the PCI translation rules before it calls a
+backend, so a backend only stores keys and computes. Backends report per operation, through
+:meth:`Backend.capabilities`, whether the operation stays inside the device or exposes clear key or PIN
+material to the host; ``Hsm(require_in_device=True)`` refuses the exposing paths. (A wide primitive-level
+interface, as pyca/cryptography once had, was tried elsewhere and abandoned; commands are the right grain.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol, runtime_checkable
+
+from ..hsm.keys import KeyAttributes, KeyHandle
+
+__all__ = [
+    "OPERATIONS",
+    "Backend",
+    "Capability",
+    "MacAlgorithm",
+    "MacKey",
+    "PinKey",
+    "StoredKey",
+]
+
+#: Every operation a backend implements, as named in :meth:`Backend.capabilities`.
+OPERATIONS = (
+    "generate_key",
+    "import_clear_key",
+    "import_key_block",
+    "export_key_block",
+    "export_clear_key",
+    "kcv",
+    "destroy",
+    "encrypt_pin",
+    "translate_pin",
+    "translate_pin_dukpt",
+    "check_pin",
+    "derive_dukpt_key",
+    "generate_mac",
+    "verify_mac",
+)
+
+
+@dataclass(frozen=True)
+class Capability:
+    """Whether an operation runs inside the device (``in_device``) and, if not, what it exposes."""
+
+    in_device: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class StoredKey:
+    """What a backend tells about a key it holds: id, attributes, length and check value (never the key)."""
+
+    id: str
+    attributes: KeyAttributes
+    length: int
+    kcv: str
+
+
+@dataclass(frozen=True)
+class PinKey:
+    """One side of a PIN operation: a zone key, or a BDK with the KSN of the terminal (DUKPT).
+
+    ``dukpt_key_type`` names the AES DUKPT working key type of the PIN key (``"AES128"``, ``"TDES2"`` ...);
+    TDES DUKPT ignores it.
+    """
+
+    key: KeyHandle
+    format: int
+    ksn: bytes | None = None
+    dukpt_key_type: str | None = None
+
+
+class MacAlgorithm(str, Enum):
+    """MAC algorithms, each tied to the TR-31 usage of the keys that may compute it."""
+
+    ISO9797_1_ALG1 = "iso9797-1-alg1"  # usages M0, M1: CBC-MAC under a TDES key
+    ISO9797_1_ALG3 = "iso9797-1-alg3"  # usage M3: X9.19 retail MAC (also TDES DUKPT MAC keys)
+    CMAC = "cmac"  # usage M6: AES-CMAC or TDES-CMAC (also AES DUKPT MAC keys)
+    HMAC_SHA256 = "hmac-sha256"  # usage M7
+
+
+@dataclass(frozen=True)
+class MacKey:
+    """A MAC key, or a BDK with a KSN (DUKPT MAC keys: ``direction`` request or response)."""
+
+    key: KeyHandle
+    algorithm: MacAlgorithm
+    ksn: bytes | None = None
+    direction: str = "request"
+    padding: int = 1
+    dukpt_key_type: str | None = None
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """What an HSM backend implements. Keys are named by :class:`KeyHandle` (the backend's id inside)."""
+
+    name: str
+
+    def capabilities(self) -> Mapping[str, Capability]:
+        """Per operation in :data:`OPERATIONS`: does it stay inside the device?"""
+        ...
+
+    def keys(self) -> list[StoredKey]:
+        """Every key the backend holds (a persistent store gives back the same ids when reopened)."""
+        ...
+
+    def generate_key(self, attributes: KeyAttributes, length: int) -> StoredKey: ...
+
+    def import_clear_key(self, material: bytes, attributes: KeyAttributes) -> StoredKey: ...
+
+    def import_key_block(self, block: str, kbpk: KeyHandle, *, lenient: bool) -> StoredKey:
+        """Unwrap and store; the block's header becomes the key's attributes."""
+        ...
+
+    def export_key_block(self, key: KeyHandle, kbpk: KeyHandle, *, version: str) -> str: ...
+
+    def export_clear_key(self, key: KeyHandle) -> bytes: ...
+
+    def kcv(self, key: KeyHandle) -> str: ...
+
+    def destroy(self, key: KeyHandle) -> None: ...
+
+    def encrypt_pin(self, pin: bytearray, pan: str | None, dst: PinKey) -> bytes:
+        """Encipher ``pin`` (ASCII digits, wiped by the caller) as a PIN block under ``dst``."""
+        ...
+
+    def translate_pin(self, block: bytes, src: PinKey, dst: PinKey, pan: str | None) -> bytes: ...
+
+    def check_pin(self, block: bytes, src: PinKey, pan: str | None, pin: bytearray) -> None:
+        """Raise :class:`~pinsec.errors.VerificationError` unless ``block`` holds ``pin``."""
+        ...
+
+    def derive_dukpt_key(
+        self, bdk: KeyHandle, ksn: bytes, *, purpose: str, key_type: str | None, attributes: KeyAttributes
+    ) -> StoredKey:
+        """Derive a DUKPT working key into the backend (``purpose``: pin, mac_request, ... see Hsm)."""
+        ...
+
+    def generate_mac(self, key: MacKey, data: bytes, length: int | None) -> bytes: ...
+
+    def verify_mac(self, key: MacKey, data: bytes, mac: bytes) -> None: ...

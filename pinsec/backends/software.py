@@ -1,0 +1,207 @@
+"""The software backend: the embedded default, an HSM emulator built on pinsec's tier-1 functions.
+
+Keys live in this process, in ``bytearray``s wiped on destroy; with a :class:`~pinsec.hsm.keystore.KeyStore`
+they also persist on disk as key blocks under the local master key. Nothing leaves the backend in clear
+except through :meth:`export_clear_key`, which :class:`pinsec.Hsm` only calls behind an explicit opt-in.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .. import _crypto, kcv, mac, pinblock, tr31
+from ..errors import DataError, InvalidKeyError, VerificationError
+from ..hsm.keys import KeyAttributes, KeyHandle
+from ..hsm.keystore import KeyStore
+from . import _dukpt
+from .base import OPERATIONS, Capability, MacAlgorithm, MacKey, PinKey, StoredKey
+
+__all__ = ["SoftwareBackend", "adjust_parity", "check_value"]
+
+
+def adjust_parity(key: bytes) -> bytes:
+    """Set odd parity on every byte of a DES/TDES key (the low bit of each byte), as key generation does.
+
+    >>> adjust_parity(bytes(8)).hex()
+    '0101010101010101'
+    """
+    return bytes(b & 0xFE | (bin(b >> 1).count("1") + 1) % 2 for b in key)
+
+
+def check_value(material: bytes, algorithm: str) -> str:
+    """The check value shown on handles: legacy 3-byte KCV for TDES, 5-byte AES-CMAC KCV for AES (X9.24-1:2017),
+    and for HMAC keys the CMAC-free legacy form is undefined, so the first 3 bytes of HMAC(key, zeros)."""
+    if algorithm == "T":
+        return kcv.legacy_kcv(material, algorithm="T")
+    if algorithm == "A":
+        return kcv.cmac_kcv(material)
+    return _crypto.hmac_sha256(material, bytes(16))[:3].hex().upper()
+
+
+@dataclass
+class _Entry:
+    material: bytearray
+    stored: StoredKey
+
+    def __repr__(self) -> str:
+        return f"_Entry({self.stored!r})"
+
+
+class SoftwareBackend:
+    """An in-process HSM emulator; thread-safe; optionally persistent through a :class:`KeyStore`."""
+
+    name = "software"
+
+    def __init__(self, store: KeyStore | None = None) -> None:
+        self._lock = threading.RLock()
+        self._store = store
+        self._keys: dict[str, _Entry] = {}
+        if store is not None:
+            for key_id, (attributes, material) in store.load().items():
+                self._keys[key_id] = self._entry(key_id, material, attributes)
+
+    def __repr__(self) -> str:
+        return f"SoftwareBackend(keys={len(self._keys)}, persistent={self._store is not None})"
+
+    # ------------------------------------------------------------------------------------------ keys
+
+    def capabilities(self) -> Mapping[str, Capability]:
+        caps = {op: Capability(True, "inside the pinsec process") for op in OPERATIONS}
+        caps["export_clear_key"] = Capability(False, "returns the clear key to the caller")
+        return caps
+
+    def keys(self) -> list[StoredKey]:
+        with self._lock:
+            return [e.stored for e in self._keys.values()]
+
+    @staticmethod
+    def _entry(key_id: str, material: bytes, attributes: KeyAttributes) -> _Entry:
+        alg = attributes.algorithm.value
+        if alg == "T":
+            _crypto.check_tdes_key(material)
+        elif alg == "A":
+            _crypto.check_aes_key(material)
+        elif alg == "H":
+            if not 16 <= len(material) <= 64:
+                raise InvalidKeyError(f"HMAC key is {len(material)} bytes, expected 16 to 64", field="key")
+        else:
+            raise InvalidKeyError(f"the software HSM holds T, A and H keys, not algorithm {alg}", field="algorithm")
+        stored = StoredKey(key_id, attributes, len(material), check_value(material, alg))
+        return _Entry(bytearray(material), stored)
+
+    def _add(self, material: bytes, attributes: KeyAttributes) -> StoredKey:
+        entry = self._entry(secrets.token_hex(8), material, attributes)
+        with self._lock:
+            self._keys[entry.stored.id] = entry
+            self._persist()
+        return entry.stored
+
+    def _persist(self) -> None:
+        if self._store is not None:
+            self._store.save({k: (e.stored.attributes, bytes(e.material)) for k, e in self._keys.items()})
+
+    def _material(self, key: KeyHandle) -> bytes:
+        with self._lock:
+            entry = self._keys.get(key.id)
+        if entry is None:
+            raise InvalidKeyError("no such key in this HSM (destroyed, or from another HSM)", code="unknown_key",
+                                  field="key")
+        return bytes(entry.material)
+
+    def generate_key(self, attributes: KeyAttributes, length: int) -> StoredKey:
+        material = secrets.token_bytes(length)
+        if attributes.algorithm.value == "T":
+            material = adjust_parity(material)
+        return self._add(material, attributes)
+
+    def import_clear_key(self, material: bytes, attributes: KeyAttributes) -> StoredKey:
+        return self._add(material, attributes)
+
+    def import_key_block(self, block: str, kbpk: KeyHandle, *, lenient: bool) -> StoredKey:
+        header, key = tr31.unwrap(self._material(kbpk), block, lenient=lenient)
+        attributes = KeyAttributes(header.key_usage, header.algorithm, header.mode_of_use, header.key_version,
+                                   header.exportability)
+        return self._add(key, attributes)
+
+    def export_key_block(self, key: KeyHandle, kbpk: KeyHandle, *, version: str) -> str:
+        a = key.attributes
+        header = f"{version}0000{a.letters()}0000"
+        return tr31.wrap(self._material(kbpk), self._material(key), header)
+
+    def export_clear_key(self, key: KeyHandle) -> bytes:
+        return self._material(key)
+
+    def kcv(self, key: KeyHandle) -> str:
+        return check_value(self._material(key), key.attributes.algorithm.value)
+
+    def destroy(self, key: KeyHandle) -> None:
+        with self._lock:
+            entry = self._keys.pop(key.id, None)
+            if entry is None:
+                raise InvalidKeyError("no such key in this HSM", code="unknown_key", field="key")
+            _crypto.wipe(entry.material)
+            self._persist()
+
+    # ------------------------------------------------------------------------------------------ PINs
+
+    def _pin_key(self, side: PinKey) -> bytes:
+        material = self._material(side.key)
+        if side.ksn is None:
+            return material
+        return _dukpt.working_key(material, side.key.attributes.algorithm.value, side.ksn, "pin",
+                                  side.dukpt_key_type)
+
+    def encrypt_pin(self, pin: bytearray, pan: str | None, dst: PinKey) -> bytes:
+        return pinblock.encipher_digits(self._pin_key(dst), pin, pan, format=dst.format)
+
+    def translate_pin(self, block: bytes, src: PinKey, dst: PinKey, pan: str | None) -> bytes:
+        digits = pinblock.decipher_digits(self._pin_key(src), block, pan, format=src.format)
+        try:
+            return pinblock.encipher_digits(self._pin_key(dst), digits, pan, format=dst.format)
+        finally:
+            _crypto.wipe(digits)
+
+    def check_pin(self, block: bytes, src: PinKey, pan: str | None, pin: bytearray) -> None:
+        digits = pinblock.decipher_digits(self._pin_key(src), block, pan, format=src.format)
+        try:
+            if not hmac.compare_digest(digits, pin):
+                raise VerificationError("PIN did not verify", code="pin_mismatch", field="pin")
+        finally:
+            _crypto.wipe(digits)
+
+    def derive_dukpt_key(
+        self, bdk: KeyHandle, ksn: bytes, *, purpose: str, key_type: str | None, attributes: KeyAttributes
+    ) -> StoredKey:
+        material = self._material(bdk)
+        return self._add(_dukpt.working_key(material, bdk.attributes.algorithm.value, ksn, purpose, key_type),
+                         attributes)
+
+    # ------------------------------------------------------------------------------------------ MACs
+
+    def _mac_key(self, key: MacKey) -> bytes:
+        material = self._material(key.key)
+        if key.ksn is None:
+            return material
+        return _dukpt.working_key(material, key.key.attributes.algorithm.value, key.ksn, f"mac_{key.direction}",
+                                  key.dukpt_key_type)
+
+    def generate_mac(self, key: MacKey, data: bytes, length: int | None) -> bytes:
+        material = self._mac_key(key)
+        algorithm = key.algorithm
+        if algorithm is MacAlgorithm.ISO9797_1_ALG1:
+            return mac.cbc_mac(material, data, padding=1 if key.padding == 1 else 2, length=length or 8)
+        if algorithm is MacAlgorithm.ISO9797_1_ALG3:
+            return mac.retail_mac(material, data, padding=1 if key.padding == 1 else 2, length=length or 8)
+        if algorithm is MacAlgorithm.CMAC:
+            tdes_key = _dukpt.working_key_algorithm(key.key.attributes.algorithm.value, key.dukpt_key_type) == "T"
+            return mac.cmac(material, data, algorithm="tdes" if tdes_key else "aes", length=length)
+        if algorithm is MacAlgorithm.HMAC_SHA256:
+            return mac.hmac_sha256(material, data, length=length)
+        raise DataError(f"MAC algorithm {algorithm} is not supported", field="algorithm")
+
+    def verify_mac(self, key: MacKey, data: bytes, mac_value: bytes) -> None:
+        mac.verify(self.generate_mac(key, data, len(mac_value)), mac_value)

@@ -1,0 +1,9 @@
+"""Tier 2: the HSM. Keys live in a backend behind :class:`KeyHandle`s; policy is enforced here, once."""
+
+from __future__ import annotations
+
+from .facade import Hsm
+from .keys import KeyAttributes, KeyHandle
+from .keystore import KeyStore
+
+__all__ = ["Hsm", "KeyAttributes", "KeyHandle", "KeyStore"]

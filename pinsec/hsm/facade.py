@@ -1,0 +1,455 @@
+"""The :class:`Hsm` facade: keys behind handles, policy first, then the backend.
+
+Every operation validates its inputs and checks the keys' usage, mode of use and algorithm (and, for PIN
+translation, the PCI PIN 3-3 matrix) before it calls the backend, so every backend refuses misuse the same
+way. With ``require_in_device=True`` an operation the backend would run with clear material on the host is
+refused with :class:`~pinsec.errors.UnsupportedOperation`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+from collections.abc import Sequence
+from typing import Final
+
+from .. import pinblock
+from .._hex import parse_hex
+from ..backends import _dukpt
+from ..backends.base import Backend, MacAlgorithm, MacKey, PinKey, StoredKey
+from ..errors import DataError, InvalidKeyError, KeyPolicyError, PinBlockError, UnsupportedOperation, VerificationError
+from . import policy
+from .keys import KeyAttributes, KeyHandle, make_handle
+from .keystore import KeyStore, load_lmk
+
+__all__ = ["Hsm"]
+
+_log = logging.getLogger("pinsec.hsm")
+
+_DEFAULT_LENGTH: Final = {"T": 16, "A": 16, "H": 32}
+_LENGTHS: Final = {"T": (16, 24), "A": (16, 24, 32), "H": tuple(range(16, 65))}
+#: MAC algorithm of each TR-31 MAC key usage.
+_MAC_BY_USAGE: Final = {
+    "M0": MacAlgorithm.ISO9797_1_ALG1,
+    "M1": MacAlgorithm.ISO9797_1_ALG1,
+    "M3": MacAlgorithm.ISO9797_1_ALG3,
+    "M6": MacAlgorithm.CMAC,
+    "M7": MacAlgorithm.HMAC_SHA256,
+}
+#: Default attributes of DUKPT working keys derived into handles: single-purpose, not exportable.
+_DUKPT_DEFAULTS: Final = {
+    "pin": ("P0", "B"),
+    "mac_request": ("M3", "C"),
+    "mac_response": ("M3", "C"),
+    "data_request": ("D0", "B"),
+    "data_response": ("D0", "B"),
+}
+
+
+class Hsm:
+    """A payment HSM: keys live in a backend and callers hold opaque :class:`KeyHandle`s.
+
+    >>> import pinsec
+    >>> hsm = pinsec.Hsm()
+    >>> zpk = hsm.import_clear_key(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"),
+    ...                            pinsec.KeyAttributes(usage="P0", algorithm="T", mode_of_use="B"))
+    >>> zpk.kcv
+    '08D7B4'
+    >>> block = hsm.encrypt_pin("1234", pan="4012345678909", key=zpk, format=0)
+    >>> hsm.check_pin(block, key=zpk, format=0, pan="4012345678909", pin="1234")
+    """
+
+    def __init__(
+        self,
+        backend: Backend | None = None,
+        *,
+        keystore: str | os.PathLike[str] | None = None,
+        lmk: bytes | str | None = None,
+        lmk_file: str | os.PathLike[str] | None = None,
+        require_in_device: bool = False,
+        allow_clear_export: bool = False,
+    ) -> None:
+        if backend is not None and keystore is not None:
+            raise DataError("give a backend or a keystore, not both (the keystore is the software backend's)",
+                            field="keystore")
+        if backend is None:
+            from ..backends.software import SoftwareBackend
+
+            store = KeyStore(keystore, load_lmk(lmk, lmk_file)) if keystore is not None else None
+            backend = SoftwareBackend(store)
+        self._backend = backend
+        self._require_in_device = require_in_device
+        self._allow_clear_export = allow_clear_export
+
+    def __repr__(self) -> str:
+        return f"Hsm(backend={self._backend.name}, require_in_device={self._require_in_device})"
+
+    @property
+    def backend(self) -> Backend:
+        return self._backend
+
+    # --------------------------------------------------------------------------------------- plumbing
+
+    def _gate(self, operation: str) -> None:
+        if not self._require_in_device:
+            return
+        cap = self._backend.capabilities().get(operation)
+        if cap is None or not cap.in_device:
+            why = cap.note if cap is not None else "not offered"
+            raise UnsupportedOperation(
+                f"{operation} would expose clear material outside the device on backend {self._backend.name} "
+                f"({why}) and this Hsm requires in-device operations",
+                code="not_in_device", field=operation,
+            )
+
+    @staticmethod
+    def _handle(stored: StoredKey) -> KeyHandle:
+        return make_handle(id=stored.id, attributes=stored.attributes, kcv=stored.kcv, length=stored.length)
+
+    @staticmethod
+    def _attributes(attributes: KeyAttributes) -> KeyAttributes:
+        if not isinstance(attributes, KeyAttributes):
+            raise DataError(f"attributes must be KeyAttributes, not {type(attributes).__name__}", field="attributes")
+        return attributes
+
+    def _known(self, key: KeyHandle, what: str = "key") -> KeyHandle:
+        if not isinstance(key, KeyHandle):
+            raise InvalidKeyError(f"{what} must be a KeyHandle from this Hsm, not {type(key).__name__}", field=what)
+        return key
+
+    # ------------------------------------------------------------------------------------------- keys
+
+    def key(self, key_id: str) -> KeyHandle:
+        """The handle of a key by id (e.g. after reopening a key store)."""
+        for stored in self._backend.keys():
+            if stored.id == key_id:
+                return self._handle(stored)
+        raise InvalidKeyError("no key with that id in this HSM", code="unknown_key", field="key_id")
+
+    def keys(self) -> list[KeyHandle]:
+        """Handles of every key the backend holds."""
+        return [self._handle(s) for s in self._backend.keys()]
+
+    def generate_key(self, attributes: KeyAttributes, *, length: int | None = None) -> KeyHandle:
+        """Generate a random key inside the backend (TDES keys get odd parity).
+
+        Default lengths: TDES 16 bytes, AES 16, HMAC 32.
+        """
+        attributes = self._attributes(attributes)
+        alg = attributes.algorithm.value
+        if alg not in _LENGTHS:
+            raise DataError(f"cannot generate keys of algorithm {alg} (T, A or H)", field="algorithm")
+        n = _DEFAULT_LENGTH[alg] if length is None else length
+        if n not in _LENGTHS[alg]:
+            raise InvalidKeyError(f"a key of algorithm {alg} cannot be {n} bytes", field="length")
+        self._gate("generate_key")
+        handle = self._handle(self._backend.generate_key(attributes, n))
+        _log.info("generated key %s %s kcv=%s", handle.id, attributes.letters(), handle.kcv)
+        return handle
+
+    def import_clear_key(
+        self,
+        material: bytes | str | Sequence[bytes | str],
+        attributes: KeyAttributes,
+        *,
+        component_kcvs: Sequence[str] | None = None,
+        kcv: str | None = None,
+    ) -> KeyHandle:
+        """Import a clear key, or the XOR of clear components as in a key ceremony (test rigs).
+
+        ``component_kcvs`` are checked one by one before combining, and ``kcv`` against the combined key;
+        a mismatch raises :class:`VerificationError` naming the component, and nothing is imported.
+        """
+        attributes = self._attributes(attributes)
+        alg = attributes.algorithm.value
+        parts = [material] if isinstance(material, (bytes, bytearray, str)) else list(material)
+        if not parts:
+            raise DataError("no key components given", field="material")
+        raw = [parse_hex(p, field=f"component {i + 1}", error=InvalidKeyError) for i, p in enumerate(parts)]
+        if len({len(r) for r in raw}) != 1:
+            raise InvalidKeyError("key components differ in length", field="material")
+        if component_kcvs is not None:
+            if len(component_kcvs) != len(raw):
+                raise DataError(f"{len(component_kcvs)} component KCVs for {len(raw)} components",
+                                field="component_kcvs")
+            from ..backends.software import check_value
+
+            for i, (part, expected) in enumerate(zip(raw, component_kcvs)):
+                if not hmac.compare_digest(check_value(part, alg), expected.upper()):
+                    raise VerificationError(f"component {i + 1} does not match its KCV", code="kcv_mismatch",
+                                            field=f"component {i + 1}")
+        combined = raw[0]
+        for part in raw[1:]:
+            combined = bytes(a ^ b for a, b in zip(combined, part))
+        if alg in _LENGTHS and len(combined) not in _LENGTHS[alg]:
+            raise InvalidKeyError(f"a key of algorithm {alg} cannot be {len(combined)} bytes", field="material")
+        self._gate("import_clear_key")
+        handle = self._handle(self._backend.import_clear_key(combined, attributes))
+        if kcv is not None and not hmac.compare_digest(handle.kcv, kcv.upper()):
+            self._backend.destroy(handle)
+            raise VerificationError("imported key does not match the expected KCV; it was not kept",
+                                    code="kcv_mismatch", field="kcv")
+        _log.info("imported clear key %s %s kcv=%s", handle.id, attributes.letters(), handle.kcv)
+        return handle
+
+    def import_key_block(self, key_block: str, *, kbpk: KeyHandle, lenient: bool = False) -> KeyHandle:
+        """Unwrap a TR-31 / X9.143 key block under ``kbpk`` (usage K0 or K1, mode B or D); the block's
+        header becomes the key's attributes."""
+        kbpk = self._known(kbpk, "kbpk")
+        policy.check_key(kbpk.attributes, operation="unwrap a key block", usages={"K0", "K1"}, modes={"B", "D"})
+        if not isinstance(key_block, str):
+            raise DataError("a key block is a str", field="key_block")
+        self._gate("import_key_block")
+        handle = self._handle(self._backend.import_key_block(key_block, kbpk, lenient=lenient))
+        _log.info("imported key block as %s %s kcv=%s", handle.id, handle.attributes.letters(), handle.kcv)
+        return handle
+
+    def export_key_block(self, key: KeyHandle, *, kbpk: KeyHandle, version: str | None = None) -> str:
+        """Wrap ``key`` as a key block under ``kbpk`` (usage K0 or K1, mode B or E).
+
+        Refused for a non-exportable key or a KBPK weaker than the key. ``version`` defaults to ``D`` under
+        an AES KBPK and ``B`` under a TDES one.
+        """
+        key, kbpk = self._known(key), self._known(kbpk, "kbpk")
+        policy.check_export(key.attributes, key.length, kbpk.attributes, kbpk.length)
+        v = version or ("D" if kbpk.attributes.algorithm.value == "A" else "B")
+        self._gate("export_key_block")
+        block = self._backend.export_key_block(key, kbpk, version=v)
+        _log.info("exported key %s under %s as version %s", key.id, kbpk.id, v)
+        return block
+
+    def export_clear_key(self, key: KeyHandle) -> bytes:
+        """The clear key: only with ``Hsm(allow_clear_export=True)`` and never for a non-exportable key."""
+        key = self._known(key)
+        if not self._allow_clear_export:
+            raise KeyPolicyError("clear key export is disabled; create the Hsm with allow_clear_export=True",
+                                 code="clear_export_disabled", field="key")
+        if key.attributes.exportability.value == "N":
+            raise KeyPolicyError("key is marked non-exportable (N)", code="not_exportable", field="exportability")
+        self._gate("export_clear_key")
+        _log.warning("clear export of key %s", key.id)
+        return self._backend.export_clear_key(key)
+
+    def kcv(self, key: KeyHandle) -> str:
+        """The key check value, computed by the backend (legacy 3 bytes for TDES, AES-CMAC 5 bytes for AES)."""
+        self._gate("kcv")
+        return self._backend.kcv(self._known(key))
+
+    def destroy(self, key: KeyHandle) -> None:
+        """Remove a key from the backend (and from the key store); its material is wiped."""
+        self._gate("destroy")
+        self._backend.destroy(self._known(key))
+        _log.info("destroyed key %s", key.id)
+
+    # ------------------------------------------------------------------------------------------- PINs
+
+    @staticmethod
+    def _format(value: int, field: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 4:
+            raise DataError(f"{field} must be an ISO 9564-1 format 0-4", field=field)
+        return int(value)
+
+    @staticmethod
+    def _ksn(ksn: bytes | str | None, side: str) -> bytes | None:
+        return None if ksn is None else parse_hex(ksn, field=f"{side}_ksn", lengths=(10, 12))
+
+    def _pin_side(
+        self, key: KeyHandle, fmt: int, ksn: bytes | None, key_type: str | None, *, side: str, modes: set[str]
+    ) -> PinKey:
+        key = self._known(key, f"{side}_key")
+        a = key.attributes
+        if policy.check_dukpt_source(a, ksn, side=side):
+            algorithm = _dukpt.working_key_algorithm(a.algorithm.value, key_type)
+        else:
+            policy.check_key(a, operation=f"{'decrypt' if side == 'src' else 'encrypt'} a PIN block",
+                             usages={"P0"}, modes=modes)
+            algorithm = a.algorithm.value
+        policy.check_pin_key_algorithm(algorithm, fmt, side=side)
+        return PinKey(key, fmt, ksn, key_type)
+
+    def _pin_block(self, block: bytes | str, fmt: int) -> bytes:
+        return parse_hex(block, field="PIN block", lengths=(pinblock.block_size(fmt),), error=PinBlockError)
+
+    @staticmethod
+    def _pin_digits(pin: str) -> bytearray:
+        if not isinstance(pin, str):
+            raise DataError(f"PIN must be a str, not {type(pin).__name__}", field="pin")
+        return bytearray(pin.encode("ascii", errors="replace"))
+
+    def encrypt_pin(
+        self,
+        pin: str,
+        *,
+        pan: str | None,
+        key: KeyHandle,
+        format: int,
+        ksn: bytes | str | None = None,
+        dukpt_key_type: str | None = None,
+    ) -> bytes:
+        """Encipher a PIN as an ISO 9564-1 block under a PIN key (P0, mode B or E) or, with ``ksn``, under the
+        DUKPT PIN key of a BDK (re-encryption under a terminal's key, for test rigs)."""
+        fmt = self._format(format, "format")
+        side = self._pin_side(key, fmt, self._ksn(ksn, "dst"), dukpt_key_type, side="dst", modes={"B", "E"})
+        self._gate("encrypt_pin")
+        digits = self._pin_digits(pin)
+        try:
+            return self._backend.encrypt_pin(digits, pan, side)
+        finally:
+            digits[:] = bytes(len(digits))
+
+    def translate_pin(
+        self,
+        block: bytes | str,
+        *,
+        src_key: KeyHandle,
+        src_format: int,
+        dst_key: KeyHandle,
+        dst_format: int,
+        pan: str | None,
+        src_ksn: bytes | str | None = None,
+        dst_ksn: bytes | str | None = None,
+        dst_pan: str | None = None,
+        src_dukpt_key_type: str | None = None,
+        dst_dukpt_key_type: str | None = None,
+    ) -> bytes:
+        """Translate a PIN block from one key and format to another, inside the backend.
+
+        Sources: a PIN key (P0, mode B or D), or a BDK (B0) with the terminal's ``src_ksn`` (TDES or AES
+        DUKPT from the BDK's algorithm; ``src_dukpt_key_type`` is the AES DUKPT PIN key type, AES128 by
+        default). Destinations: a PIN key (P0, mode B or E), or a BDK with ``dst_ksn`` (test rigs).
+        PCI PIN 3-3 decides which formats may follow which; ISO 4 needs AES keys, 0-3 TDES keys; a
+        ``dst_pan`` different from ``pan`` is refused for PAN-bound formats.
+        """
+        sf, df = self._format(src_format, "src_format"), self._format(dst_format, "dst_format")
+        policy.check_translation(sf, df, pan, dst_pan)
+        src = self._pin_side(src_key, sf, self._ksn(src_ksn, "src"), src_dukpt_key_type, side="src",
+                             modes={"B", "D"})
+        dst = self._pin_side(dst_key, df, self._ksn(dst_ksn, "dst"), dst_dukpt_key_type, side="dst",
+                             modes={"B", "E"})
+        raw = self._pin_block(block, sf)
+        self._gate("translate_pin_dukpt" if src.ksn is not None or dst.ksn is not None else "translate_pin")
+        out = self._backend.translate_pin(raw, src, dst, pan)
+        _log.debug("translated a PIN block %s/%d -> %s/%d", src.key.id, sf, dst.key.id, df)
+        return out
+
+    def check_pin(
+        self,
+        block: bytes | str,
+        *,
+        key: KeyHandle,
+        format: int,
+        pan: str | None,
+        pin: str,
+        ksn: bytes | str | None = None,
+        dukpt_key_type: str | None = None,
+    ) -> None:
+        """Test rigs: raise :class:`VerificationError` unless ``block`` holds ``pin`` (constant-time compare)."""
+        fmt = self._format(format, "format")
+        side = self._pin_side(key, fmt, self._ksn(ksn, "src"), dukpt_key_type, side="src", modes={"B", "D"})
+        raw = self._pin_block(block, fmt)
+        self._gate("check_pin")
+        digits = self._pin_digits(pin)
+        try:
+            self._backend.check_pin(raw, side, pan, digits)
+        finally:
+            digits[:] = bytes(len(digits))
+
+    # ----------------------------------------------------------------------------------------- DUKPT
+
+    def derive_dukpt_key(
+        self,
+        bdk: KeyHandle,
+        ksn: bytes | str,
+        *,
+        purpose: str = "pin",
+        key_type: str | None = None,
+        attributes: KeyAttributes | None = None,
+    ) -> KeyHandle:
+        """Derive a DUKPT working key into a handle: ``purpose`` pin, mac_request, mac_response,
+        data_request or data_response; ``key_type`` for AES DUKPT (AES128 by default).
+
+        The key gets ``attributes``, or single-purpose non-exportable defaults (P0/B, M3 or M6/C, D0/B).
+        """
+        bdk = self._known(bdk, "bdk")
+        raw_ksn = self._ksn(ksn, "")
+        policy.check_dukpt_source(bdk.attributes, raw_ksn, side="bdk")
+        if purpose not in _DUKPT_DEFAULTS:
+            raise DataError(f"DUKPT purpose {purpose!r} is not one of {', '.join(_DUKPT_DEFAULTS)}", field="purpose")
+        if attributes is None:
+            algorithm = _dukpt.working_key_algorithm(bdk.attributes.algorithm.value, key_type)
+            usage, mode = _DUKPT_DEFAULTS[purpose]
+            if usage == "M3" and algorithm == "A":
+                usage = "M6"
+            attributes = KeyAttributes(usage, algorithm, mode, "00", "N")
+        assert raw_ksn is not None
+        self._gate("derive_dukpt_key")
+        stored = self._backend.derive_dukpt_key(bdk, raw_ksn, purpose=purpose, key_type=key_type,
+                                                attributes=self._attributes(attributes))
+        return self._handle(stored)
+
+    # ------------------------------------------------------------------------------------------- MACs
+
+    def _mac_key(
+        self, key: KeyHandle, algorithm: MacAlgorithm | str | None, ksn: bytes | str | None, direction: str,
+        padding: int, key_type: str | None, *, modes: set[str], operation: str,
+    ) -> MacKey:
+        key = self._known(key)
+        raw_ksn = self._ksn(ksn, "mac")
+        a = key.attributes
+        if direction not in ("request", "response"):
+            raise DataError("direction must be request or response", field="direction")
+        if policy.check_dukpt_source(a, raw_ksn, side="mac"):
+            aes_key = _dukpt.working_key_algorithm(a.algorithm.value, key_type) == "A"
+            native = MacAlgorithm.CMAC if aes_key else MacAlgorithm.ISO9797_1_ALG3
+        else:
+            policy.check_key(a, operation=operation, usages=set(_MAC_BY_USAGE), modes=modes)
+            native = _MAC_BY_USAGE[a.usage.value]
+        try:
+            chosen = native if algorithm is None else MacAlgorithm(algorithm)
+        except ValueError:
+            raise DataError(f"unknown MAC algorithm {algorithm!r}", field="algorithm") from None
+        if chosen is not native:
+            raise KeyPolicyError(f"key usage {a.usage.value} computes {native.value}, not {chosen.value}",
+                                 code="wrong_usage", field="algorithm")
+        if padding not in (1, 2):
+            raise DataError("padding must be ISO 9797-1 method 1 or 2", field="padding")
+        return MacKey(key, chosen, raw_ksn, direction, padding, key_type)
+
+    def generate_mac(
+        self,
+        key: KeyHandle,
+        data: bytes,
+        *,
+        algorithm: MacAlgorithm | str | None = None,
+        ksn: bytes | str | None = None,
+        direction: str = "request",
+        padding: int = 1,
+        length: int | None = None,
+        dukpt_key_type: str | None = None,
+    ) -> bytes:
+        """Generate a MAC under an M-usage key (mode C or G), whose usage fixes the algorithm (M0/M1 ISO
+        9797-1 alg 1, M3 alg 3, M6 CMAC, M7 HMAC-SHA-256), or under a BDK with ``ksn`` (TDES DUKPT: retail
+        MAC with the request/response MAC key; AES DUKPT: AES-CMAC)."""
+        mk = self._mac_key(key, algorithm, ksn, direction, padding, dukpt_key_type, modes={"C", "G"},
+                           operation="generate a MAC")
+        self._gate("generate_mac")
+        return self._backend.generate_mac(mk, bytes(data), length)
+
+    def verify_mac(
+        self,
+        key: KeyHandle,
+        data: bytes,
+        mac: bytes,
+        *,
+        algorithm: MacAlgorithm | str | None = None,
+        ksn: bytes | str | None = None,
+        direction: str = "request",
+        padding: int = 1,
+        dukpt_key_type: str | None = None,
+    ) -> None:
+        """Verify a MAC (mode C or V); raises :class:`VerificationError` on mismatch."""
+        mk = self._mac_key(key, algorithm, ksn, direction, padding, dukpt_key_type, modes={"C", "V"},
+                           operation="verify a MAC")
+        self._gate("verify_mac")
+        self._backend.verify_mac(mk, bytes(data), bytes(mac))

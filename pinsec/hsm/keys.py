@@ -1,0 +1,147 @@
+"""Key attributes (the TR-31 vocabulary) and opaque key handles.
+
+A :class:`KeyHandle` names a key that lives in a backend: it holds the backend's id for the key, its
+attributes, its length and its check value, never the key. Handles are made only by :class:`pinsec.Hsm`,
+are immutable, and refuse to be pickled or copied into another process (keys travel between processes
+as key blocks under a KBPK instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final, NoReturn, final
+
+from .. import tr31
+from ..errors import KeyBlockHeaderError
+
+__all__ = ["KeyAttributes", "KeyHandle"]
+
+
+@dataclass(frozen=True)
+class KeyAttributes:
+    """TR-31 attributes of a key: usage, algorithm, mode of use, version number and exportability.
+
+    Plain TR-31 letters are accepted and stored as the :mod:`pinsec.tr31` enums; the combination must
+    be one X9.143 allows.
+
+    >>> a = KeyAttributes(usage="P0", algorithm="T", mode_of_use="B")
+    >>> (a.usage.value, a.algorithm.value, a.mode_of_use.value, a.version, a.exportability.value)
+    ('P0', 'T', 'B', '00', 'E')
+    >>> KeyAttributes(usage="P9", algorithm="T", mode_of_use="B")
+    Traceback (most recent call last):
+    ...
+    pinsec.errors.KeyBlockHeaderError: ...
+    """
+
+    usage: tr31.KeyUsage
+    algorithm: tr31.Algorithm
+    mode_of_use: tr31.ModeOfUse
+    version: str = "00"
+    exportability: tr31.Exportability = tr31.Exportability("E")
+
+    def __init__(
+        self,
+        usage: tr31.KeyUsage | str,
+        algorithm: tr31.Algorithm | str,
+        mode_of_use: tr31.ModeOfUse | str,
+        version: str = "00",
+        exportability: tr31.Exportability | str = "E",
+    ) -> None:
+        values = {
+            "usage": tr31.KeyUsage(usage),
+            "algorithm": tr31.Algorithm(algorithm),
+            "mode_of_use": tr31.ModeOfUse(mode_of_use),
+            "version": version,
+            "exportability": tr31.Exportability(exportability),
+        }
+        if not isinstance(version, str) or len(version) != 2 or not version.isascii() or not version.isalnum():
+            raise KeyBlockHeaderError("key version number must be two alphanumeric characters", field="version")
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+        tr31.check_combination(values["usage"], values["algorithm"], values["mode_of_use"])
+
+    def letters(self) -> str:
+        """The attributes as TR-31 header letters, e.g. ``P0TB00E``."""
+        return (
+            f"{self.usage.value}{self.algorithm.value}{self.mode_of_use.value}{self.version}"
+            f"{self.exportability.value}"
+        )
+
+
+_TOKEN: Final = object()
+
+
+@final
+class KeyHandle:
+    """An opaque reference to a key held by an :class:`~pinsec.Hsm`'s backend.
+
+    ``repr`` shows the attributes and the key check value only; the handle never holds key material.
+    """
+
+    __slots__ = ("_attributes", "_id", "_kcv", "_length")
+
+    _id: str
+    _attributes: KeyAttributes
+    _kcv: str
+    _length: int
+
+    def __init__(self, token: object, *, id: str, attributes: KeyAttributes, kcv: str, length: int) -> None:
+        if token is not _TOKEN:
+            raise TypeError("KeyHandle objects are made by an Hsm, not directly")
+        object.__setattr__(self, "_id", id)
+        object.__setattr__(self, "_attributes", attributes)
+        object.__setattr__(self, "_kcv", kcv)
+        object.__setattr__(self, "_length", length)
+
+    @property
+    def id(self) -> str:
+        """The backend's id for this key (stable across keystore reopenings)."""
+        return self._id
+
+    @property
+    def attributes(self) -> KeyAttributes:
+        return self._attributes
+
+    @property
+    def kcv(self) -> str:
+        """The key check value, hex."""
+        return self._kcv
+
+    @property
+    def length(self) -> int:
+        """The key length in bytes."""
+        return self._length
+
+    def __repr__(self) -> str:
+        a = self._attributes
+        return (
+            f"KeyHandle(id={self._id!r}, usage={a.usage.value}, algorithm={a.algorithm.value}, "
+            f"mode_of_use={a.mode_of_use.value}, version={a.version}, exportability={a.exportability.value}, "
+            f"length={self._length}, kcv={self._kcv})"
+        )
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError("KeyHandle is immutable")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError("KeyHandle is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KeyHandle) and other._id == self._id
+
+    def __hash__(self) -> int:
+        return hash(("KeyHandle", self._id))
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        raise TypeError("a KeyHandle cannot be pickled: send keys to other processes as key blocks under a KBPK")
+
+    def __copy__(self) -> KeyHandle:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> KeyHandle:
+        return self
+
+
+def make_handle(*, id: str, attributes: KeyAttributes, kcv: str, length: int) -> KeyHandle:
+    """Make a handle (for :class:`pinsec.Hsm` only)."""
+    return KeyHandle(_TOKEN, id=id, attributes=attributes, kcv=kcv, length=length)

@@ -1,0 +1,123 @@
+"""The persistent key store: keys under an LMK, atomic writes, tamper and truncation detection."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import pinsec
+from pinsec import KeyAttributes
+from pinsec.errors import InvalidKeyError, VerificationError
+from pinsec.hsm.keystore import KeyStore
+
+LMK = "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
+KEY = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
+
+
+def _store_with_keys(path: Path) -> tuple[pinsec.Hsm, list[pinsec.KeyHandle]]:
+    hsm = pinsec.Hsm(keystore=path, lmk=LMK)
+    handles = [
+        hsm.import_clear_key(KEY, KeyAttributes("P0", "T", "B")),
+        hsm.generate_key(KeyAttributes("K1", "A", "B"), length=32),
+        hsm.import_clear_key(KEY, KeyAttributes("B0", "T", "X", "00", "N")),
+    ]
+    return hsm, handles
+
+
+def test_reopen_gives_back_the_same_handles(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    _, handles = _store_with_keys(path)
+    again = pinsec.Hsm(keystore=path, lmk=LMK)
+    for h in handles:
+        back = again.key(h.id)
+        assert (back.id, back.attributes, back.kcv, back.length) == (h.id, h.attributes, h.kcv, h.length)
+    assert {h.id for h in again.keys()} == {h.id for h in handles}
+
+
+def test_destroy_persists(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    hsm, handles = _store_with_keys(path)
+    hsm.destroy(handles[0])
+    assert {h.id for h in pinsec.Hsm(keystore=path, lmk=LMK).keys()} == {h.id for h in handles[1:]}
+
+
+def test_lmk_from_environment_and_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "keys.json"
+    _store_with_keys(path)
+    monkeypatch.setenv("PINSEC_LMK", LMK)
+    assert len(pinsec.Hsm(keystore=path).keys()) == 3
+    monkeypatch.delenv("PINSEC_LMK")
+    lmk_file = tmp_path / "lmk.hex"
+    lmk_file.write_text(LMK[:32] + "\n" + LMK[32:] + "\n")
+    monkeypatch.setenv("PINSEC_LMK_FILE", str(lmk_file))
+    assert len(pinsec.Hsm(keystore=path).keys()) == 3
+    monkeypatch.delenv("PINSEC_LMK_FILE")
+    with pytest.raises(InvalidKeyError) as info:
+        pinsec.Hsm(keystore=path)
+    assert info.value.code == "lmk_missing"
+
+
+def test_store_holds_no_clear_key_and_no_lmk(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    _store_with_keys(path)
+    text = path.read_text().upper()
+    assert KEY.hex().upper() not in text and LMK not in text and LMK[:16] not in text
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_wrong_lmk_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    _store_with_keys(path)
+    with pytest.raises(VerificationError) as info:
+        pinsec.Hsm(keystore=path, lmk="FF" * 32)
+    assert info.value.code == "keystore_tampered"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip_block", "drop_key", "swap_ids", "edit_mac"])
+def test_tampered_or_truncated_store_is_refused(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "keys.json"
+    _store_with_keys(path)
+    text = path.read_text()
+    doc = json.loads(text)
+    ids = sorted(doc["keys"])
+    if damage == "truncate":
+        path.write_text(text[: len(text) // 2])
+    else:
+        if damage == "flip_block":
+            block = doc["keys"][ids[0]]
+            doc["keys"][ids[0]] = block[:-1] + ("0" if block[-1] != "0" else "1")
+        elif damage == "drop_key":
+            del doc["keys"][ids[0]]
+        elif damage == "swap_ids":
+            doc["keys"][ids[0]], doc["keys"][ids[1]] = doc["keys"][ids[1]], doc["keys"][ids[0]]
+        else:
+            doc["mac"] = "00" * 32
+        path.write_text(json.dumps(doc))
+    with pytest.raises(VerificationError) as info:
+        pinsec.Hsm(keystore=path, lmk=LMK)
+    assert info.value.code in {"keystore_corrupt", "keystore_tampered"}
+
+
+def test_a_crash_mid_write_loses_no_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "keys.json"
+    hsm, handles = _store_with_keys(path)
+    before = path.read_text()
+
+    def die(*args: object) -> None:
+        raise KeyboardInterrupt("killed mid-write")
+
+    monkeypatch.setattr(os, "replace", die)
+    with pytest.raises(KeyboardInterrupt):
+        hsm.generate_key(KeyAttributes("P0", "A", "B"))
+    monkeypatch.undo()
+    assert path.read_text() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert {h.id for h in pinsec.Hsm(keystore=path, lmk=LMK).keys()} == {h.id for h in handles}
+
+
+def test_keystore_repr_has_no_lmk(tmp_path: Path) -> None:
+    store = KeyStore(tmp_path / "k.json", bytes.fromhex(LMK))
+    assert LMK not in repr(store).upper()
