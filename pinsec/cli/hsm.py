@@ -1,0 +1,124 @@
+"""``pinsec key ...`` and ``pinsec translate``: the software HSM over a key store, from the shell.
+
+The key store is a file of key blocks under the LMK; the LMK comes from ``--lmk-file``, ``$PINSEC_LMK_FILE``
+or ``$PINSEC_LMK`` (hex), never from the command line itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from .. import Hsm, KeyAttributes, KeyHandle
+from .._hex import to_hex
+from . import Output, Parser, add_command
+
+
+def _hsm(args: argparse.Namespace) -> Hsm:
+    return Hsm(keystore=args.keystore, lmk_file=args.lmk_file)
+
+
+def _describe(h: KeyHandle) -> dict[str, object]:
+    a = h.attributes
+    return {"id": h.id, "usage": a.usage.value, "algorithm": a.algorithm.value, "mode_of_use": a.mode_of_use.value,
+            "version": a.version, "exportability": a.exportability.value, "length": h.length, "kcv": h.kcv}
+
+
+def _line(h: KeyHandle) -> str:
+    return f"{h.id}  {h.attributes.letters()}  {h.length * 8}-bit  KCV {h.kcv}"
+
+
+def _attributes(args: argparse.Namespace) -> KeyAttributes:
+    return KeyAttributes(args.usage, args.algorithm, args.mode, args.key_version, args.exportability)
+
+
+def _generate(args: argparse.Namespace) -> Output:
+    h = _hsm(args).generate_key(_attributes(args), length=args.length)
+    return Output(_line(h), _describe(h))
+
+
+def _import(args: argparse.Namespace) -> Output:
+    h = _hsm(args).import_clear_key(args.component, _attributes(args), component_kcvs=args.component_kcv,
+                                    kcv=args.kcv)
+    return Output(_line(h), _describe(h))
+
+
+def _list(args: argparse.Namespace) -> Output:
+    handles = sorted(_hsm(args).keys(), key=lambda h: h.id)
+    return Output("\n".join(_line(h) for h in handles), {"keys": [_describe(h) for h in handles]})
+
+
+def _export(args: argparse.Namespace) -> Output:
+    hsm = _hsm(args)
+    block = hsm.export_key_block(hsm.key(args.key), kbpk=hsm.key(args.kbpk), version=args.version)
+    return Output(block, {"key_block": block})
+
+
+def _import_block(args: argparse.Namespace) -> Output:
+    hsm = _hsm(args)
+    h = hsm.import_key_block(args.block, kbpk=hsm.key(args.kbpk), lenient=args.lenient)
+    return Output(_line(h), _describe(h))
+
+
+def _destroy(args: argparse.Namespace) -> Output:
+    hsm = _hsm(args)
+    hsm.destroy(hsm.key(args.key))
+    return Output(f"destroyed {args.key}", {"destroyed": args.key})
+
+
+def _translate(args: argparse.Namespace) -> Output:
+    hsm = _hsm(args)
+    out = to_hex(hsm.translate_pin(
+        args.block, src_key=hsm.key(args.src_key), src_format=args.src_format, src_ksn=args.src_ksn,
+        dst_key=hsm.key(args.dst_key), dst_format=args.dst_format, dst_ksn=args.dst_ksn, pan=args.pan,
+        src_dukpt_key_type=args.src_dukpt_key_type, dst_dukpt_key_type=args.dst_dukpt_key_type,
+    ))
+    return Output(out, {"block": out, "format": args.dst_format})
+
+
+def _store(p: Parser) -> Parser:
+    p.add_argument("--keystore", required=True, help="key store file (created if absent)")
+    p.add_argument("--lmk-file", help="file holding the LMK in hex (default: $PINSEC_LMK_FILE or $PINSEC_LMK)")
+    return p
+
+
+def _attrs(p: Parser) -> Parser:
+    p.add_argument("--usage", required=True, help="TR-31 key usage, e.g. P0, B0, K1, M3")
+    p.add_argument("--algorithm", required=True, help="TR-31 algorithm: T (TDES), A (AES), H (HMAC)")
+    p.add_argument("--mode", required=True, help="TR-31 mode of use, e.g. B, E, D, X, C")
+    p.add_argument("--key-version", default="00", help="key version number (default 00)")
+    p.add_argument("--exportability", default="E", help="E, N or S (default E)")
+    return p
+
+
+def register(sub: argparse._SubParsersAction[Parser]) -> None:
+    key = sub.add_parser("key", help="keys in a key store", description="keys in a key store under an LMK")
+    leaf = key.add_subparsers(dest="action", required=True, parser_class=Parser)
+    p = _attrs(_store(add_command(leaf, "generate", _generate, "generate a key")))
+    p.add_argument("--length", type=int, help="bytes (default: 16 TDES, 16 AES, 32 HMAC)")
+    p = _attrs(_store(add_command(leaf, "import", _import, "import a clear key or XOR components (test rigs)")))
+    p.add_argument("--component", action="append", required=True, help="clear key or component, hex (repeat)")
+    p.add_argument("--component-kcv", action="append", help="KCV of each component, in order")
+    p.add_argument("--kcv", help="expected KCV of the combined key")
+    _store(add_command(leaf, "list", _list, "list the keys (attributes and KCVs only)"))
+    p = _store(add_command(leaf, "export", _export, "export a key as a TR-31 key block under a KBPK"))
+    p.add_argument("--key", required=True, help="id of the key to export")
+    p.add_argument("--kbpk", required=True, help="id of the key block protection key")
+    p.add_argument("--version", choices=["A", "B", "C", "D", "E"], help="key block version (default D/B)")
+    p = _store(add_command(leaf, "import-block", _import_block, "import a TR-31 key block under a KBPK"))
+    p.add_argument("--block", required=True, help="the key block")
+    p.add_argument("--kbpk", required=True, help="id of the key block protection key")
+    p.add_argument("--lenient", action="store_true", help="accept known device deviations (see docs/tr31.md)")
+    p = _store(add_command(leaf, "destroy", _destroy, "destroy a key"))
+    p.add_argument("--key", required=True, help="id of the key")
+
+    p = _store(add_command(sub, "translate", _translate, "translate a PIN block between keys and formats"))
+    p.add_argument("--block", required=True, help="the PIN block, hex")
+    p.add_argument("--pan", help="the PAN (PAN-bound formats)")
+    p.add_argument("--src-key", required=True, help="id of the source PIN key, or of the BDK with --src-ksn")
+    p.add_argument("--src-format", type=int, required=True, choices=range(5))
+    p.add_argument("--src-ksn", help="the terminal's KSN, hex (DUKPT source)")
+    p.add_argument("--src-dukpt-key-type", help="AES DUKPT PIN key type (default AES128)")
+    p.add_argument("--dst-key", required=True, help="id of the destination PIN key, or of a BDK with --dst-ksn")
+    p.add_argument("--dst-format", type=int, required=True, choices=range(5))
+    p.add_argument("--dst-ksn", help="KSN for a DUKPT destination (test rigs)")
+    p.add_argument("--dst-dukpt-key-type", help="AES DUKPT PIN key type (default AES128)")
