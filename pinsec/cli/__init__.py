@@ -20,7 +20,7 @@ from ..errors import PinsecError
 __all__ = ["Output", "Parser", "add_command", "main"]
 
 #: Modules of this package that contribute sub-commands, in ``--help`` order.
-_COMMANDS: tuple[str, ...] = ("pinblock", "demo")
+_COMMANDS: tuple[str, ...] = ("pinblock", "vectors", "demo")
 
 
 @dataclass
