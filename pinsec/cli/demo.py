@@ -12,6 +12,7 @@ from . import Output, Parser, add_command
 # Published test values: ANSI X9.24-1:2009 Annex A.4 (PIN 1234, PAN 4012345678909), the well-known TDES
 # test key 0123456789ABCDEFFEDCBA9876543210, and the AES key of the X9.24-3:2017 supplement's first
 # format 4 example.
+ORDER = 0  # first in --help
 PIN, PAN = "1234", "4012345678909"
 ZONE_KEY = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
 AES_ZONE_KEY = bytes.fromhex("AF8CB133A78F8DC2D1359F18527593FB")
