@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import pkgutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,8 +42,6 @@ SCHEMA = "pinsec-vectors/1"
 Operation = Callable[[Mapping[str, Any]], dict[str, Any]]
 
 _REGISTRY: dict[str, Operation] = {}
-#: Modules whose import registers operations (tier 1 first; each registers its own).
-_OPERATION_MODULES = ("pinsec._vector_ops",)
 
 
 def operation(name: str) -> Callable[[Operation], Operation]:
@@ -59,8 +58,10 @@ def operation(name: str) -> Callable[[Operation], Operation]:
 
 def operations() -> dict[str, Operation]:
     """All registered operations, by name."""
-    for module in _OPERATION_MODULES:
-        importlib.import_module(module)
+    from . import _vector_ops
+
+    for module in pkgutil.iter_modules(_vector_ops.__path__):
+        importlib.import_module(f"{_vector_ops.__name__}.{module.name}")
     return dict(_REGISTRY)
 
 

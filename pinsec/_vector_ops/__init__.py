@@ -1,3 +1,2 @@
-"""Runners for the operations named in ``vectors/*.json``; importing this package registers them all."""
-
-from . import pinblock as pinblock
+"""Runners for the operations named in ``vectors/*.json``: :func:`pinsec.vectors.operations` imports every
+module of this package, and each registers its operations with ``@pinsec.vectors.operation``."""

@@ -1,6 +1,7 @@
 """The ``pinsec`` command line.
 
-Each capability registers its sub-commands from a module of this package (listed in ``_COMMANDS``).
+Each capability registers its sub-commands from a module of this package: every module here with a
+``register(subparsers)`` function is found and registered, in the order of its ``ORDER`` (default 50).
 A handler returns an :class:`Output`; ``main`` prints it as text, or as JSON with ``--json``. Any
 :class:`~pinsec.errors.PinsecError` becomes one line on stderr and exit status 2; so does a usage error.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import pkgutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,8 +21,12 @@ from ..errors import PinsecError
 
 __all__ = ["Output", "Parser", "add_command", "main"]
 
-#: Modules of this package that contribute sub-commands, in ``--help`` order.
-_COMMANDS: tuple[str, ...] = ("pinblock", "hsm", "demo")
+
+def _command_modules() -> list[Any]:
+    """Every module of this package that registers sub-commands, in ``ORDER`` then name order."""
+    modules = [importlib.import_module(f"{__name__}.{m.name}") for m in pkgutil.iter_modules(__path__)]
+    found = [m for m in modules if hasattr(m, "register")]
+    return sorted(found, key=lambda m: (getattr(m, "ORDER", 50), m.__name__))
 
 
 @dataclass
@@ -57,8 +63,7 @@ def build_parser() -> Parser:
     parser = Parser(prog="pinsec", description="Payment HSM functions: PIN blocks, DUKPT, TR-31, an HSM.")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for name in _COMMANDS:
-        module = importlib.import_module(f"{__name__}.{name}")
+    for module in _command_modules():
         module.register(sub)
     return parser
 

@@ -18,6 +18,7 @@ from . import Output, Parser, add_command
 # Published: ANSI X9.24-1:2009 Annex A.4 (BDK, KSN, PIN 1234, PAN 4012345678909, encrypted PIN block).
 BDK = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
 KSN = "FFFF9876543210E00001"
+ORDER = 0  # first in --help
 PIN, PAN = "1234", "4012345678909"
 TERMINAL_BLOCK = "1B9C1845EB993A7A"
 

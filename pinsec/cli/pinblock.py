@@ -10,6 +10,8 @@ from .._hex import parse_hex, to_hex
 from ..errors import InvalidKeyError
 from . import Output, Parser, add_command
 
+ORDER = 10
+
 
 def _pin(args: argparse.Namespace) -> str:
     """The PIN from ``--pin``, or from the first line of stdin with ``--pin -`` (keeps it out of history)."""
