@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .. import _crypto, kcv, mac, pinblock, tr31
-from ..errors import DataError, InvalidKeyError, VerificationError
+from ..errors import DataError, InvalidKeyError, UnsupportedOperation, VerificationError
 from ..hsm.keys import KeyAttributes, KeyHandle
 from ..hsm.keystore import KeyStore
 from . import _dukpt
@@ -131,6 +131,14 @@ class SoftwareBackend:
         a = key.attributes
         header = f"{version}0000{a.letters()}0000"
         return tr31.wrap(self._material(kbpk), self._material(key), header)
+
+    def stored_block(self, key: KeyHandle) -> str:
+        """The key as the key store holds it: a key block under the LMK (for workers sharing the LMK)."""
+        if self._store is None:
+            raise UnsupportedOperation("this software HSM has no key store, so no LMK-wrapped form of its keys",
+                                       code="no_keystore", field="keystore")
+        self._material(key)
+        return self._store.block(key.id)
 
     def export_clear_key(self, key: KeyHandle) -> bytes:
         return self._material(key)

@@ -231,6 +231,20 @@ class Hsm:
         _log.warning("clear export of key %s", key.id)
         return self._backend.export_clear_key(key)
 
+    def stored_key_block(self, key: KeyHandle) -> str:
+        """The key as the key store holds it: a key block under the LMK, ciphertext only.
+
+        This is how keys reach bulk workers that share the LMK (:mod:`pinsec.bulk`); a backend without a
+        key store raises :class:`UnsupportedOperation`.
+        """
+        key = self._known(key)
+        stored_block = getattr(self._backend, "stored_block", None)
+        if stored_block is None:
+            raise UnsupportedOperation(f"backend {self._backend.name} keeps no LMK-wrapped key blocks",
+                                       code="no_keystore", field="key")
+        block: str = stored_block(key)
+        return block
+
     def kcv(self, key: KeyHandle) -> str:
         """The key check value, computed by the backend (legacy 3 bytes for TDES, AES-CMAC 5 bytes for AES)."""
         self._gate("kcv")

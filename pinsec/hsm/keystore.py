@@ -81,6 +81,15 @@ class KeyStore:
         return VerificationError(f"key store {self._path.name}: {why}; refusing to use it", code=code,
                                  field="keystore")
 
+    def block(self, key_id: str) -> str:
+        """The key as stored: a key block under the LMK (ciphertext only)."""
+        with self._lock:
+            try:
+                return self._blocks[key_id]
+            except KeyError:
+                raise InvalidKeyError("no key with that id in the key store", code="unknown_key",
+                                      field="key_id") from None
+
     def load(self) -> dict[str, tuple[KeyAttributes, bytes]]:
         """Read and authenticate the store; an absent file is an empty store."""
         with self._lock:

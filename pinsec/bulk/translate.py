@@ -1,0 +1,209 @@
+"""Bulk PIN block translation through an :class:`~pinsec.Hsm` and any ``concurrent.futures.Executor``."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import tr31
+from .._hex import to_hex
+from ..errors import DataError, PinsecError
+from ..hsm import Hsm, KeyAttributes, KeyHandle
+from ..hsm.keystore import load_lmk
+from .journal import Journal
+from .records import Record, file_kind, format_line, header_line, read_records
+
+__all__ = ["BulkSummary", "Result", "TranslateSpec", "translate_file", "translate_pins"]
+
+
+@dataclass(frozen=True)
+class TranslateSpec:
+    """What to do with every record: source and destination keys (ids in the Hsm) and formats."""
+
+    src_key: str
+    src_format: int
+    dst_key: str
+    dst_format: int
+    src_dukpt_key_type: str | None = None
+    dst_dukpt_key_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    """One record's outcome: the translated block (hex), or the error code of a rejected record."""
+
+    id: str
+    pin_block: str | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class BulkSummary:
+    """Counts of a file run (``resumed_from``: records an earlier, interrupted run had committed)."""
+
+    translated: int
+    rejected: int
+    resumed_from: int
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a worker receives: the keys as key blocks under the LMK (never clear) and the spec."""
+
+    spec: TranslateSpec
+    src_block: str
+    dst_block: str
+
+
+def _translate_one(hsm: Hsm, src: KeyHandle, dst: KeyHandle, spec: TranslateSpec, r: Record) -> Result:
+    try:
+        out = hsm.translate_pin(r.pin_block, src_key=src, src_format=spec.src_format, src_ksn=r.ksn, dst_key=dst,
+                                dst_format=spec.dst_format, pan=r.pan, src_dukpt_key_type=spec.src_dukpt_key_type,
+                                dst_dukpt_key_type=spec.dst_dukpt_key_type)
+    except PinsecError as exc:
+        return Result(r.id, None, exc.code)
+    return Result(r.id, to_hex(out))
+
+
+_WORKER_KEYS: dict[tuple[str, str], tuple[Hsm, KeyHandle, KeyHandle]] = {}
+
+
+def _worker_keys(job: _Job) -> tuple[Hsm, KeyHandle, KeyHandle]:
+    """The worker's own in-memory HSM with the job's keys, unwrapped under the LMK of its environment."""
+    cached = _WORKER_KEYS.get((job.src_block, job.dst_block))
+    if cached is None:
+        lmk = load_lmk()
+        hsm = Hsm()
+        handles = []
+        for block in (job.src_block, job.dst_block):
+            header, material = tr31.unwrap(lmk, block)
+            attrs = KeyAttributes(header.key_usage, header.algorithm, header.mode_of_use, header.key_version,
+                                  header.exportability)
+            handles.append(hsm.import_clear_key(material, attrs))
+        cached = (hsm, handles[0], handles[1])
+        _WORKER_KEYS.clear()
+        _WORKER_KEYS[(job.src_block, job.dst_block)] = cached
+    return cached
+
+
+def _work(job: _Job, chunk: list[Record]) -> list[Result]:
+    hsm, src, dst = _worker_keys(job)
+    return [_translate_one(hsm, src, dst, job.spec, r) for r in chunk]
+
+
+def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    it = iter(records)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def translate_pins(
+    records: Iterable[Record],
+    *,
+    hsm: Hsm,
+    spec: TranslateSpec,
+    workers: int = 1,
+    executor: Executor | None = None,
+    chunk_size: int = 500,
+) -> Iterator[list[Result]]:
+    """Translate records chunk by chunk; yields each chunk's results in input order.
+
+    With ``workers=1`` and no ``executor`` the work runs in this process on ``hsm``. Otherwise chunks go
+    to ``executor`` (or a local ``ProcessPoolExecutor(workers)``): each worker gets the two keys as key
+    blocks under the LMK, as the key store holds them, and needs the LMK in its own environment.
+    """
+    if chunk_size < 1 or workers < 1:
+        raise DataError("chunk_size and workers must be at least 1", field="workers")
+    src, dst = hsm.key(spec.src_key), hsm.key(spec.dst_key)
+    if executor is None and workers == 1:
+        for chunk in _chunks(records, chunk_size):
+            yield [_translate_one(hsm, src, dst, spec, r) for r in chunk]
+        return
+    job = _Job(spec, hsm.stored_key_block(src), hsm.stored_key_block(dst))
+    own = executor is None
+    pool = executor or ProcessPoolExecutor(max_workers=workers)
+    try:
+        window = max(2, 2 * workers)
+        pending: list[Any] = []
+        for chunk in _chunks(records, chunk_size):
+            pending.append(pool.submit(_work, job, chunk))
+            if len(pending) >= window:
+                yield pending.pop(0).result()
+        for fut in pending:
+            yield fut.result()
+    finally:
+        if own:
+            pool.shutdown(cancel_futures=True)
+
+
+def _fingerprint(path: Path, spec: TranslateSpec) -> str:
+    h = hashlib.sha256(repr(sorted(asdict(spec).items())).encode())
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _progress_bar(total: int, initial: int) -> Any:
+    if not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, initial=initial, unit="rec", file=sys.stderr)
+
+
+def translate_file(
+    input: str | Path,
+    output: str | Path,
+    *,
+    hsm: Hsm,
+    spec: TranslateSpec,
+    rejects: str | Path | None = None,
+    workers: int = 1,
+    executor: Executor | None = None,
+    chunk_size: int = 500,
+    on_commit: Callable[[int], None] | None = None,
+) -> BulkSummary:
+    """Translate a CSV or JSON Lines file into ``output`` (same format), resumably.
+
+    Rejected records go to ``rejects`` (default ``<output>.rejects<suffix>``) as id and error code; no PIN,
+    PAN or key is ever written or logged. ``on_commit(done)`` runs after each committed chunk (tests use it
+    to simulate a crash). Re-running the same command after an interruption resumes it.
+    """
+    src_path, out_path = Path(input), Path(output)
+    kind = file_kind(src_path)
+    if file_kind(out_path) != kind:
+        raise DataError("output must have the same format (.csv or .jsonl) as the input", field="output")
+    rej_path = Path(rejects) if rejects else out_path.with_name(f"{out_path.stem}.rejects{out_path.suffix}")
+    journal = Journal(out_path, rej_path, _fingerprint(src_path, spec), header_line(kind, ("id", "pin_block")),
+                      header_line(kind, ("id", "error")))
+    skip = journal.start()
+    total = sum(1 for _ in read_records(src_path))
+    bar = _progress_bar(total, skip)
+    translated = rejected = 0
+    remaining = itertools.islice(read_records(src_path), skip, None)
+    try:
+        for results in translate_pins(remaining, hsm=hsm, spec=spec, workers=workers, executor=executor,
+                                      chunk_size=chunk_size):
+            out = [format_line(kind, {"id": r.id, "pin_block": r.pin_block}) for r in results if r.error is None]
+            rej = [format_line(kind, {"id": r.id, "error": r.error}) for r in results if r.error is not None]
+            journal.commit(out, rej, len(results))
+            translated += len(out)
+            rejected += len(rej)
+            if bar is not None:
+                bar.update(len(results))
+            if on_commit is not None:
+                on_commit(journal.done)
+    finally:
+        if bar is not None:
+            bar.close()
+    journal.finish()
+    return BulkSummary(translated, rejected, skip)

@@ -1,0 +1,137 @@
+"""Bulk translation: correct output, rejects, resume after a crash, and 2 workers == 1 worker."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+import pinsec
+from pinsec import KeyAttributes, pinblock
+from pinsec.bulk import TranslateSpec, read_records, translate_file
+from pinsec.cli import main
+
+LMK = "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
+SRC = bytes.fromhex("F039121BEC83D26B169BDCD5B22AAF8F")  # TR-31:2018 A.7.2.1 clear key, used as a ZPK
+DST = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
+AES_DST = bytes.fromhex("AF8CB133A78F8DC2D1359F18527593FB")
+
+
+class Crash(Exception):
+    pass
+
+
+@pytest.fixture
+def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, str], dict[str, str]]:
+    monkeypatch.setenv("PINSEC_LMK", LMK)  # workers read the LMK from their environment
+    store = tmp_path / "keys.json"
+    hsm = pinsec.Hsm(keystore=store)
+    ids = {
+        "src": hsm.import_clear_key(SRC, KeyAttributes("P0", "T", "D")).id,
+        "dst": hsm.import_clear_key(DST, KeyAttributes("P0", "T", "E")).id,
+        "aes": hsm.import_clear_key(AES_DST, KeyAttributes("P0", "A", "E")).id,
+    }
+    rng = random.Random(7)
+    pins: dict[str, str] = {}
+    rows = []
+    for i in range(230):
+        pin = "".join(rng.choice("0123456789") for _ in range(rng.randint(4, 12)))
+        pan = "4" + "".join(rng.choice("0123456789") for _ in range(15))
+        block = pinblock.encipher(SRC, pin, pan).hex().upper()
+        if i % 50 == 17:
+            block = "NOT-HEX"
+        elif i % 50 == 33:
+            pan = pan[:-1] + str((int(pan[-2]) + 1) % 10) + pan[-1]  # PAN differs: a field check fails
+        else:
+            pins[f"r{i:04d}"] = pin
+        rows.append({"id": f"r{i:04d}", "pin_block": block, "pan": pan})
+    src = tmp_path / "in.csv"
+    with src.open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=["id", "pin_block", "pan"])
+        w.writeheader()
+        w.writerows(rows)
+    return store, ids, pins
+
+
+def _run(store: Path, ids: dict[str, str], src: Path, out: Path, **kw: object) -> pinsec.bulk.BulkSummary:
+    dst = ids.get(str(kw.pop("dst", "dst")))
+    fmt = int(kw.pop("dst_format", 0))  # type: ignore[call-overload]
+    spec = TranslateSpec(ids["src"], 0, str(dst), fmt)
+    return translate_file(src, out, hsm=pinsec.Hsm(keystore=store), spec=spec, chunk_size=40, **kw)  # type: ignore[arg-type]
+
+
+def test_translates_every_good_record_and_rejects_the_rest(setup, tmp_path: Path) -> None:
+    store, ids, pins = setup
+    pans = {r.id: r.pan for r in read_records(tmp_path / "in.csv")}
+    s = _run(store, ids, tmp_path / "in.csv", tmp_path / "out.csv")
+    assert (s.translated, s.rejected, s.resumed_from) == (len(pins), 230 - len(pins), 0)
+    with (tmp_path / "out.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert [r["id"] for r in rows] == sorted(pins)
+    for r in rows:
+        assert pinblock.decipher(DST, r["pin_block"], pans[r["id"]]) == pins[r["id"]]
+    with (tmp_path / "out.rejects.csv").open() as f:
+        rejects = {r["id"]: r["error"] for r in csv.DictReader(f)}
+    assert rejects["r0017"] == "invalid_pin_block" and rejects["r0033"].startswith("bad_")
+    assert not list(tmp_path.glob("*.partial")) and not list(tmp_path.glob("*.progress"))
+    text = (tmp_path / "out.rejects.csv").read_text() + (tmp_path / "out.csv").read_text()
+    assert not any(pan in text for pan in pans.values())
+
+
+def test_resume_after_a_crash_gives_the_same_output(setup, tmp_path: Path) -> None:
+    store, ids, _ = setup
+    _run(store, ids, tmp_path / "in.csv", tmp_path / "whole.csv")
+
+    def crash(done: int) -> None:
+        if done >= 120:
+            raise Crash
+
+    with pytest.raises(Crash):
+        _run(store, ids, tmp_path / "in.csv", tmp_path / "out.csv", on_commit=crash)
+    assert not (tmp_path / "out.csv").exists()
+    # a half-written chunk after the last commit must be dropped on resume
+    with (tmp_path / "out.csv.partial").open("a") as f:
+        f.write("r9999,DEADBEEF")
+    s = _run(store, ids, tmp_path / "in.csv", tmp_path / "out.csv")
+    assert s.resumed_from == 120
+    assert (tmp_path / "out.csv").read_text() == (tmp_path / "whole.csv").read_text()
+    assert (tmp_path / "out.rejects.csv").read_text() == (tmp_path / "whole.rejects.csv").read_text()
+
+
+def test_two_workers_equal_one(setup, tmp_path: Path) -> None:
+    store, ids, _ = setup
+    _run(store, ids, tmp_path / "in.csv", tmp_path / "one.csv")
+    _run(store, ids, tmp_path / "in.csv", tmp_path / "two.csv", workers=2)
+    assert (tmp_path / "two.csv").read_text() == (tmp_path / "one.csv").read_text()
+    assert (tmp_path / "two.rejects.csv").read_text() == (tmp_path / "one.rejects.csv").read_text()
+
+
+def test_jsonl_to_aes_iso4_with_the_cli(setup, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store, ids, pins = setup
+    recs = list(read_records(tmp_path / "in.csv"))
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps({"id": r.id, "pin_block": r.pin_block, "pan": r.pan}) + "\n"
+                                               for r in recs))
+    code = main(["--json", "bulk", "translate", "--keystore", str(store), "--input", str(tmp_path / "in.jsonl"),
+                 "--output", str(tmp_path / "out.jsonl"), "--src-key", ids["src"], "--src-format", "0",
+                 "--dst-key", ids["aes"], "--dst-format", "4", "--workers", "2", "--chunk-size", "64"])
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["translated"] == len(pins)
+    pans = {r.id: r.pan for r in recs}
+    for line in (tmp_path / "out.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        assert pinblock.decipher(AES_DST, row["pin_block"], pans[row["id"]], format=4) == pins[row["id"]]
+
+
+def test_progress_of_another_run_is_refused(setup, tmp_path: Path) -> None:
+    store, ids, _ = setup
+
+    def crash(done: int) -> None:
+        raise Crash
+
+    with pytest.raises(Crash):
+        _run(store, ids, tmp_path / "in.csv", tmp_path / "out.csv", on_commit=crash)
+    with pytest.raises(pinsec.errors.DataError):
+        _run(store, ids, tmp_path / "in.csv", tmp_path / "out.csv", dst="aes", dst_format=4)
