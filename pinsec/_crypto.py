@@ -27,6 +27,7 @@ __all__ = [
     "AES_BLOCK",
     "TDES_BLOCK",
     "Ecb",
+    "aes_blocks",
     "aes_cbc_decrypt",
     "aes_cbc_encrypt",
     "aes_cmac",
@@ -35,6 +36,7 @@ __all__ = [
     "aes_ecb_encrypt",
     "check_aes_key",
     "check_tdes_key",
+    "des_block",
     "des_cbc_encrypt",
     "des_ecb_encrypt",
     "hmac_sha256",
@@ -198,6 +200,23 @@ def des_ecb_encrypt(key: bytes, data: bytes) -> bytes:
     if len(key) != 8:
         raise InvalidKeyError(f"single DES key is {len(key)} bytes, expected 8", field="key")
     return tdes_ecb(key, allow_single=True).encrypt(data)
+
+
+def des_block(key: bytes, block: bytes) -> bytes:
+    """Single-DES encrypt one 8-byte block under an 8-byte key, unchecked: the DUKPT hot path.
+
+    Callers guarantee the lengths (DUKPT builds both from 64-bit integers); everything else should use
+    :func:`des_ecb_encrypt`.
+    """
+    return Cipher(TripleDES(key * 3), _ECB).encryptor().update(block)
+
+
+def aes_blocks(key: bytes, data: bytes) -> bytes:
+    """AES-ECB encrypt whole blocks under a key of valid length, unchecked: the AES DUKPT hot path.
+
+    Callers guarantee the key and data lengths; everything else should use :func:`aes_ecb_encrypt`.
+    """
+    return Cipher(algorithms.AES(key), _ECB).encryptor().update(data)
 
 
 def des_cbc_encrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
