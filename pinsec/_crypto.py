@@ -31,6 +31,7 @@ __all__ = [
     "aes_cbc_decrypt",
     "aes_cbc_encrypt",
     "aes_cmac",
+    "aes_ctr",
     "aes_ecb",
     "aes_ecb_decrypt",
     "aes_ecb_encrypt",
@@ -269,6 +270,14 @@ def aes_cbc_decrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
     """AES-CBC decrypt whole blocks (no padding)."""
     _check_blocks(data, AES_BLOCK)
     ctx = _cbc(algorithms.AES(check_aes_key(key)), iv, AES_BLOCK).decryptor()
+    return ctx.update(data) + ctx.finalize()
+
+
+def aes_ctr(key: bytes, counter_block: bytes, data: bytes) -> bytes:
+    """AES-CTR with a 16-byte initial counter block (ISO 20038 key blocks); encrypts and decrypts."""
+    if len(counter_block) != AES_BLOCK:
+        raise DataError(f"counter block is {len(counter_block)} bytes, expected 16", field="counter_block")
+    ctx = Cipher(algorithms.AES(check_aes_key(key)), modes.CTR(counter_block)).encryptor()
     return ctx.update(data) + ctx.finalize()
 
 

@@ -34,26 +34,26 @@ def test_reopen_gives_back_the_same_handles(tmp_path: Path) -> None:
     for h in handles:
         back = again.key(h.id)
         assert (back.id, back.attributes, back.kcv, back.length) == (h.id, h.attributes, h.kcv, h.length)
-    assert {h.id for h in again.keys()} == {h.id for h in handles}
+    assert {h.id for h in again.list_keys()} == {h.id for h in handles}
 
 
 def test_destroy_persists(tmp_path: Path) -> None:
     path = tmp_path / "keys.json"
     hsm, handles = _store_with_keys(path)
     hsm.destroy(handles[0])
-    assert {h.id for h in pinsec.Hsm(keystore=path, lmk=LMK).keys()} == {h.id for h in handles[1:]}
+    assert {h.id for h in pinsec.Hsm(keystore=path, lmk=LMK).list_keys()} == {h.id for h in handles[1:]}
 
 
 def test_lmk_from_environment_and_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "keys.json"
     _store_with_keys(path)
     monkeypatch.setenv("PINSEC_LMK", LMK)
-    assert len(pinsec.Hsm(keystore=path).keys()) == 3
+    assert len(pinsec.Hsm(keystore=path).list_keys()) == 3
     monkeypatch.delenv("PINSEC_LMK")
     lmk_file = tmp_path / "lmk.hex"
     lmk_file.write_text(LMK[:32] + "\n" + LMK[32:] + "\n")
     monkeypatch.setenv("PINSEC_LMK_FILE", str(lmk_file))
-    assert len(pinsec.Hsm(keystore=path).keys()) == 3
+    assert len(pinsec.Hsm(keystore=path).list_keys()) == 3
     monkeypatch.delenv("PINSEC_LMK_FILE")
     with pytest.raises(InvalidKeyError) as info:
         pinsec.Hsm(keystore=path)
@@ -115,7 +115,7 @@ def test_a_crash_mid_write_loses_no_key(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.undo()
     assert path.read_text() == before
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
-    assert {h.id for h in pinsec.Hsm(keystore=path, lmk=LMK).keys()} == {h.id for h in handles}
+    assert {h.id for h in pinsec.Hsm(keystore=path, lmk=LMK).list_keys()} == {h.id for h in handles}
 
 
 def test_keystore_repr_has_no_lmk(tmp_path: Path) -> None:

@@ -108,7 +108,7 @@ class Backend(Protocol):
         """Per operation in :data:`OPERATIONS`: does it stay inside the device?"""
         ...
 
-    def keys(self) -> list[StoredKey]:
+    def list_keys(self) -> list[StoredKey]:
         """Every key the backend holds (a persistent store gives back the same ids when reopened)."""
         ...
 

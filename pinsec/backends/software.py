@@ -74,7 +74,7 @@ class SoftwareBackend:
         caps["export_clear_key"] = Capability(False, "returns the clear key to the caller")
         return caps
 
-    def keys(self) -> list[StoredKey]:
+    def list_keys(self) -> list[StoredKey]:
         with self._lock:
             return [e.stored for e in self._keys.values()]
 

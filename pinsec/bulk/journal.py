@@ -53,11 +53,11 @@ class Journal:
                                 ".partial files to start over", field="progress")
             self.done = int(state["done"])
             self._sizes = (int(state["output_size"]), int(state["rejects_size"]))
-            for path, size in zip((self._out_partial, self._rej_partial), self._sizes):
+            for path, size in zip((self._out_partial, self._rej_partial), self._sizes, strict=True):
                 with path.open("r+b") as f:
                     f.truncate(size)
             return self.done
-        for path, header in zip((self._out_partial, self._rej_partial), self._headers):
+        for path, header in zip((self._out_partial, self._rej_partial), self._headers, strict=True):
             path.write_text(header, encoding="utf-8")
         self._sizes = (len(self._headers[0].encode()), len(self._headers[1].encode()))
         self._save()
@@ -66,7 +66,7 @@ class Journal:
     def commit(self, out_lines: list[str], rej_lines: list[str], records: int) -> None:
         """Append one chunk's lines durably, then record the progress."""
         sizes = []
-        for path, lines in zip((self._out_partial, self._rej_partial), (out_lines, rej_lines)):
+        for path, lines in zip((self._out_partial, self._rej_partial), (out_lines, rej_lines), strict=True):
             with path.open("a", encoding="utf-8", newline="") as f:
                 f.write("".join(lines))
                 f.flush()

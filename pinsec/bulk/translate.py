@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import itertools
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -154,7 +155,7 @@ def _progress_bar(total: int, initial: int) -> Any:
     if not sys.stderr.isatty():
         return None
     try:
-        from tqdm import tqdm
+        tqdm = importlib.import_module("tqdm").tqdm
     except ImportError:
         return None
     return tqdm(total=total, initial=initial, unit="rec", file=sys.stderr)
@@ -193,8 +194,8 @@ def translate_file(
     try:
         for results in translate_pins(remaining, hsm=hsm, spec=spec, workers=workers, executor=executor,
                                       chunk_size=chunk_size):
-            out = [format_line(kind, {"id": r.id, "pin_block": r.pin_block}) for r in results if r.error is None]
-            rej = [format_line(kind, {"id": r.id, "error": r.error}) for r in results if r.error is not None]
+            out = [format_line(kind, {"id": r.id, "pin_block": r.pin_block or ""}) for r in results if r.error is None]
+            rej = [format_line(kind, {"id": r.id, "error": r.error or ""}) for r in results if r.error is not None]
             journal.commit(out, rej, len(results))
             translated += len(out)
             rejected += len(rej)

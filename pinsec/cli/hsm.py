@@ -43,7 +43,7 @@ def _import(args: argparse.Namespace) -> Output:
 
 
 def _list(args: argparse.Namespace) -> Output:
-    handles = sorted(_hsm(args).keys(), key=lambda h: h.id)
+    handles = sorted(_hsm(args).list_keys(), key=lambda h: h.id)
     return Output("\n".join(_line(h) for h in handles), {"keys": [_describe(h) for h in handles]})
 
 

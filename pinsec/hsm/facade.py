@@ -122,14 +122,14 @@ class Hsm:
 
     def key(self, key_id: str) -> KeyHandle:
         """The handle of a key by id (e.g. after reopening a key store)."""
-        for stored in self._backend.keys():
+        for stored in self._backend.list_keys():
             if stored.id == key_id:
                 return self._handle(stored)
         raise InvalidKeyError("no key with that id in this HSM", code="unknown_key", field="key_id")
 
-    def keys(self) -> list[KeyHandle]:
+    def list_keys(self) -> list[KeyHandle]:
         """Handles of every key the backend holds."""
-        return [self._handle(s) for s in self._backend.keys()]
+        return [self._handle(s) for s in self._backend.list_keys()]
 
     def generate_key(self, attributes: KeyAttributes, *, length: int | None = None) -> KeyHandle:
         """Generate a random key inside the backend (TDES keys get odd parity).
@@ -175,13 +175,13 @@ class Hsm:
                                 field="component_kcvs")
             from ..backends.software import check_value
 
-            for i, (part, expected) in enumerate(zip(raw, component_kcvs)):
+            for i, (part, expected) in enumerate(zip(raw, component_kcvs, strict=True)):
                 if not hmac.compare_digest(check_value(part, alg), expected.upper()):
                     raise VerificationError(f"component {i + 1} does not match its KCV", code="kcv_mismatch",
                                             field=f"component {i + 1}")
         combined = raw[0]
         for part in raw[1:]:
-            combined = bytes(a ^ b for a, b in zip(combined, part))
+            combined = bytes(a ^ b for a, b in zip(combined, part, strict=True))
         if alg in _LENGTHS and len(combined) not in _LENGTHS[alg]:
             raise InvalidKeyError(f"a key of algorithm {alg} cannot be {len(combined)} bytes", field="material")
         self._gate("import_clear_key")

@@ -37,7 +37,7 @@ class KeyAttributes:
     algorithm: tr31.Algorithm
     mode_of_use: tr31.ModeOfUse
     version: str = "00"
-    exportability: tr31.Exportability = tr31.Exportability("E")
+    exportability: tr31.Exportability = tr31.Exportability.TRUSTED
 
     def __init__(
         self,
@@ -47,18 +47,14 @@ class KeyAttributes:
         version: str = "00",
         exportability: tr31.Exportability | str = "E",
     ) -> None:
-        values = {
-            "usage": tr31.KeyUsage(usage),
-            "algorithm": tr31.Algorithm(algorithm),
-            "mode_of_use": tr31.ModeOfUse(mode_of_use),
-            "version": version,
-            "exportability": tr31.Exportability(exportability),
-        }
+        u, a, m = tr31.KeyUsage(usage), tr31.Algorithm(algorithm), tr31.ModeOfUse(mode_of_use)
+        e = tr31.Exportability(exportability)
         if not isinstance(version, str) or len(version) != 2 or not version.isascii() or not version.isalnum():
             raise KeyBlockHeaderError("key version number must be two alphanumeric characters", field="version")
-        for name, value in values.items():
+        tr31.check_combination(u, a, m)
+        for name, value in (("usage", u), ("algorithm", a), ("mode_of_use", m), ("version", version),
+                            ("exportability", e)):
             object.__setattr__(self, name, value)
-        tr31.check_combination(values["usage"], values["algorithm"], values["mode_of_use"])
 
     def letters(self) -> str:
         """The attributes as TR-31 header letters, e.g. ``P0TB00E``."""

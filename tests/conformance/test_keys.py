@@ -37,10 +37,10 @@ def test_components_xor_into_the_key_and_are_checked(hsm: pinsec.Hsm) -> None:
 
 
 def test_expected_kcv_mismatch_keeps_nothing(hsm: pinsec.Hsm) -> None:
-    before = len(hsm.keys())
+    before = len(hsm.list_keys())
     with pytest.raises(VerificationError):
         hsm.import_clear_key(TDES_TEST_KEY, KeyAttributes("P0", "T", "B"), kcv="ABCDEF")
-    assert len(hsm.keys()) == before
+    assert len(hsm.list_keys()) == before
 
 
 def test_handle_is_opaque_frozen_and_not_picklable(keys: Keys) -> None:

@@ -50,7 +50,7 @@ def test_nothing_secret_shows(keys: Keys, caplog: pytest.LogCaptureFixture) -> N
         with pytest.raises(PinsecError) as info:
             call()
         texts += [str(info.value), repr(info.value), repr(info.value.__cause__ or "")]
-    texts += [repr(h) + str(h) for h in hsm.keys()]
+    texts += [repr(h) + str(h) for h in hsm.list_keys()]
     texts += [r.getMessage() + repr(r.args) for r in caplog.records]
     assert caplog.records, "operations are logged"
     blob = "\n".join(texts).upper()
