@@ -40,6 +40,7 @@ __all__ = [
     "KeyUsage",
     "Originator",
     "Transaction",
+    "decrypt_data",
     "decrypt_pin_block",
     "derive_initial_key",
     "derive_intermediate_key",
@@ -47,8 +48,10 @@ __all__ = [
     "derive_working_key",
     "derive_working_key_from_initial_key",
     "derive_working_keys",
+    "encrypt_data",
     "encrypt_pin_block",
     "generate_cmac",
+    "generate_hmac",
     "verify_cmac",
 ]
 
@@ -83,6 +86,10 @@ class KeyType(Enum):
     AES128 = (0x0002, 128, 3)
     AES192 = (0x0003, 192, 4)
     AES256 = (0x0004, 256, 5)
+    #: HMAC keys: algorithm indicator 0005 of X9.24-3:2017 Table 2, with the key length in bits.
+    HMAC128 = (0x0005, 128, 3)
+    HMAC192 = (0x0005, 192, 4)
+    HMAC256 = (0x0005, 256, 5)
 
     @property
     def algorithm(self) -> int:
@@ -352,6 +359,42 @@ def verify_cmac(
     """Verify a (possibly truncated) CMAC under the DUKPT MAC key; raises VerificationError."""
     mac.verify(generate_cmac(bdk, ksn, data, direction=direction, key_type=key_type, length=len(mac_value)),
                mac_value)
+
+
+def _data_usage(direction: str) -> KeyUsage:
+    if direction == "request":
+        return KeyUsage.DATA_ENCRYPTION_ENCRYPT
+    if direction == "response":
+        return KeyUsage.DATA_ENCRYPTION_DECRYPT
+    raise DataError("data direction must be request or response", field="direction")
+
+
+def encrypt_data(
+    bdk: bytes, ksn: bytes | str, data: bytes, *, direction: str = "request", key_type: KeyType = KeyType.AES128,
+    iv: bytes = bytes(16),
+) -> bytes:
+    """AES-CBC encrypt ``data``, zero-padded to whole blocks, under the data encryption key (request:
+    usage 3000, response: usage 3001)."""
+    key = derive_working_key(bdk, ksn, _data_usage(direction), key_type)
+    return _crypto.aes_cbc_encrypt(key, iv, mac.pad(data, 1, 16))
+
+
+def decrypt_data(
+    bdk: bytes, ksn: bytes | str, data: bytes, *, direction: str = "request", key_type: KeyType = KeyType.AES128,
+    iv: bytes = bytes(16),
+) -> bytes:
+    """AES-CBC decrypt under the data encryption key (padding is left in place)."""
+    key = derive_working_key(bdk, ksn, _data_usage(direction), key_type)
+    return _crypto.aes_cbc_decrypt(key, iv, bytes(data))
+
+
+def generate_hmac(
+    bdk: bytes, ksn: bytes | str, data: bytes, *, direction: str = "request", key_type: KeyType = KeyType.HMAC128,
+) -> bytes:
+    """HMAC-SHA-256 under the DUKPT MAC key of an HMAC key type."""
+    if key_type not in (KeyType.HMAC128, KeyType.HMAC192, KeyType.HMAC256):
+        raise DataError("generate_hmac needs an HMAC key type", field="key_type")
+    return mac.hmac_sha256(derive_working_key(bdk, ksn, _mac_usage(direction), key_type), data)
 
 
 # ------------------------------------------------------------------------------------------ originator

@@ -36,11 +36,13 @@ __all__ = [
     "KeyUsage",
     "Originator",
     "Transaction",
+    "decrypt_data",
     "decrypt_pin_block",
     "derive_ipek",
     "derive_transaction_key",
     "derive_working_key",
     "derive_working_keys",
+    "encrypt_data",
     "encrypt_pin_block",
     "generate_mac",
     "verify_mac",
@@ -308,6 +310,40 @@ def generate_mac(
 def verify_mac(bdk: bytes, ksn: bytes | str, data: bytes, mac_value: bytes, *, direction: str = "request") -> None:
     """Verify a retail MAC under the DUKPT MAC key; raises :class:`~pinsec.errors.VerificationError`."""
     mac.verify_retail_mac(derive_working_key(bdk, ksn, _mac_usage(direction)), data, mac_value)
+
+
+def _data_usage(direction: str) -> KeyUsage:
+    if direction == "request":
+        return KeyUsage.DATA_REQUEST
+    if direction == "response":
+        return KeyUsage.DATA_RESPONSE
+    raise DataError("data direction must be request or response", field="direction")
+
+
+def encrypt_data(
+    bdk: bytes, ksn: bytes | str, data: bytes, *, direction: str = "request", iv: bytes = bytes(8),
+    data_variant_only: bool = False,
+) -> bytes:
+    """TDES-CBC encrypt ``data`` (zero-padded to whole blocks, ISO 9797-1 method 1) under the request or
+    response data encryption key.
+
+    X9.24-1:2009 A.4, counter 1, message ASCII "4012345678909D987":
+
+    >>> encrypt_data(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"), "FFFF9876543210E00001",
+    ...              b"4012345678909D987").hex().upper()
+    'FC0D53B7EA1FDA9EE68AAF2E70D9B9506229BE2AA993F04F'
+    """
+    key = derive_working_key(bdk, ksn, _data_usage(direction), data_variant_only=data_variant_only)
+    return _crypto.tdes_cbc_encrypt(key, iv, mac.pad(data, 1))
+
+
+def decrypt_data(
+    bdk: bytes, ksn: bytes | str, data: bytes, *, direction: str = "request", iv: bytes = bytes(8),
+    data_variant_only: bool = False,
+) -> bytes:
+    """TDES-CBC decrypt under the request or response data encryption key (padding is left in place)."""
+    key = derive_working_key(bdk, ksn, _data_usage(direction), data_variant_only=data_variant_only)
+    return _crypto.tdes_cbc_decrypt(key, iv, bytes(data))
 
 
 # ------------------------------------------------------------------------------------------ originator

@@ -197,7 +197,7 @@ class Hsm:
         """Unwrap a TR-31 / X9.143 key block under ``kbpk`` (usage K0 or K1, mode B or D); the block's
         header becomes the key's attributes."""
         kbpk = self._known(kbpk, "kbpk")
-        policy.check_key(kbpk.attributes, operation="unwrap a key block", usages={"K0", "K1"}, modes={"B", "D"})
+        policy.check_key(kbpk.attributes, operation="unwrap a key block", usages={"K0", "K1"}, modes={"B", "D", "N"})
         if not isinstance(key_block, str):
             raise DataError("a key block is a str", field="key_block")
         self._gate("import_key_block")
@@ -304,7 +304,7 @@ class Hsm:
         """Encipher a PIN as an ISO 9564-1 block under a PIN key (P0, mode B or E) or, with ``ksn``, under the
         DUKPT PIN key of a BDK (re-encryption under a terminal's key, for test rigs)."""
         fmt = self._format(format, "format")
-        side = self._pin_side(key, fmt, self._ksn(ksn, "dst"), dukpt_key_type, side="dst", modes={"B", "E"})
+        side = self._pin_side(key, fmt, self._ksn(ksn, "dst"), dukpt_key_type, side="dst", modes={"B", "E", "N"})
         self._gate("encrypt_pin")
         digits = self._pin_digits(pin)
         try:
@@ -338,9 +338,9 @@ class Hsm:
         sf, df = self._format(src_format, "src_format"), self._format(dst_format, "dst_format")
         policy.check_translation(sf, df, pan, dst_pan)
         src = self._pin_side(src_key, sf, self._ksn(src_ksn, "src"), src_dukpt_key_type, side="src",
-                             modes={"B", "D"})
+                             modes={"B", "D", "N"})
         dst = self._pin_side(dst_key, df, self._ksn(dst_ksn, "dst"), dst_dukpt_key_type, side="dst",
-                             modes={"B", "E"})
+                             modes={"B", "E", "N"})
         raw = self._pin_block(block, sf)
         self._gate("translate_pin_dukpt" if src.ksn is not None or dst.ksn is not None else "translate_pin")
         out = self._backend.translate_pin(raw, src, dst, pan)
@@ -360,7 +360,7 @@ class Hsm:
     ) -> None:
         """Test rigs: raise :class:`VerificationError` unless ``block`` holds ``pin`` (constant-time compare)."""
         fmt = self._format(format, "format")
-        side = self._pin_side(key, fmt, self._ksn(ksn, "src"), dukpt_key_type, side="src", modes={"B", "D"})
+        side = self._pin_side(key, fmt, self._ksn(ksn, "src"), dukpt_key_type, side="src", modes={"B", "D", "N"})
         raw = self._pin_block(block, fmt)
         self._gate("check_pin")
         digits = self._pin_digits(pin)
@@ -445,7 +445,7 @@ class Hsm:
         """Generate a MAC under an M-usage key (mode C or G), whose usage fixes the algorithm (M0/M1 ISO
         9797-1 alg 1, M3 alg 3, M6 CMAC, M7 HMAC-SHA-256), or under a BDK with ``ksn`` (TDES DUKPT: retail
         MAC with the request/response MAC key; AES DUKPT: AES-CMAC)."""
-        mk = self._mac_key(key, algorithm, ksn, direction, padding, dukpt_key_type, modes={"C", "G"},
+        mk = self._mac_key(key, algorithm, ksn, direction, padding, dukpt_key_type, modes={"C", "G", "N"},
                            operation="generate a MAC")
         self._gate("generate_mac")
         return self._backend.generate_mac(mk, bytes(data), length)
@@ -463,7 +463,7 @@ class Hsm:
         dukpt_key_type: str | None = None,
     ) -> None:
         """Verify a MAC (mode C or V); raises :class:`VerificationError` on mismatch."""
-        mk = self._mac_key(key, algorithm, ksn, direction, padding, dukpt_key_type, modes={"C", "V"},
+        mk = self._mac_key(key, algorithm, ksn, direction, padding, dukpt_key_type, modes={"C", "V", "N"},
                            operation="verify a MAC")
         self._gate("verify_mac")
         self._backend.verify_mac(mk, bytes(data), bytes(mac))

@@ -146,7 +146,7 @@ def key_strength(algorithm: str, length: int) -> int:
 
 def check_export(key: KeyAttributes, key_length: int, kbpk: KeyAttributes, kbpk_length: int) -> None:
     """Refuse exporting a non-exportable key, or under a KBPK that cannot wrap or is weaker."""
-    check_key(kbpk, operation="wrap a key block", usages={"K0", "K1"}, modes={"B", "E"})
+    check_key(kbpk, operation="wrap a key block", usages={"K0", "K1"}, modes={"B", "E", "N"})
     if key.exportability.value == "N":
         raise KeyPolicyError("key is marked non-exportable (N)", code="not_exportable", field="exportability")
     if key_strength(kbpk.algorithm.value, kbpk_length) < key_strength(key.algorithm.value, key_length):

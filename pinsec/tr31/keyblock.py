@@ -28,6 +28,7 @@ from .. import _crypto, kcv
 from .._hex import parse_hex
 from ..errors import InvalidKeyError, KeyBlockHeaderError, KeyPolicyError, VerificationError
 from .header import Header
+from .optional_blocks import OptionalBlock
 
 __all__ = ["unwrap", "wrap"]
 
@@ -93,9 +94,13 @@ def wrap(
     masked_key_length: int | None = None,
     rng: Rng | None = None,
     lenient: bool = False,
+    key_check: kcv.Method | None = None,
+    kbpk_check: kcv.Method | None = None,
 ) -> str:
     """Wrap ``key`` under ``kbpk`` as a key block with ``header`` (a :class:`Header` or its text; the length
     field may be ``0000``, it is computed). ``rng`` supplies the padding bytes (default :mod:`secrets`).
+    ``key_check`` / ``kbpk_check`` add a KC / KP optional block with the key's / KBPK's check value
+    (``"legacy"``: 3 bytes, version 00; ``"cmac"``: 5 bytes, version 01).
 
     Wrapping then unwrapping gives the key back (the padding is random, so blocks differ each time):
 
@@ -115,6 +120,12 @@ def wrap(
     allowed = _KEY_LENGTHS.get(h.algorithm.value)
     if allowed is not None and len(key) not in allowed and not lenient:
         raise InvalidKeyError(f"a key of algorithm {h.algorithm.value} cannot be {len(key)} bytes", field="key")
+    checks = [OptionalBlock(bid, ("00" if m == "legacy" else "01") + kcv.kcv(material, algorithm=alg, method=m))
+              for bid, m, material, alg in (("KC", key_check, key, h.algorithm.value),
+                                            ("KP", kbpk_check, raw_kbpk, "T" if version in "ABC" else "A"))
+              if m is not None]
+    if checks:
+        h = h.with_blocks(*checks)
     mask = _DEFAULT_MASK.get(h.algorithm.value, len(key)) if masked_key_length is None else masked_key_length
     if mask < 0 or mask > 4096:
         raise KeyBlockHeaderError("masked_key_length is out of range", field="masked_key_length")

@@ -78,7 +78,7 @@ def _initial_key_id(block_id: str, data: str) -> None:
 
 
 def _key_set_id(block_id: str, data: str) -> None:
-    _hex(block_id, data, (20,))
+    _hex(block_id, data)  # the TDES DUKPT KSI is 10 bytes; other schemes use other lengths
 
 
 def _printable(block_id: str, data: str) -> None:

@@ -127,8 +127,9 @@ class Exportability(_Letters):
 
 
 _SYM = "TA"
-_ENC = "BDE"
-_MAC = "CGV"
+# N ("no special restrictions" beyond the usage) is what many HSMs emit, e.g. payShield's K0/D0 blocks.
+_ENC = "BDEN"
+_MAC = "CGVN"
 #: usage -> (algorithms, modes of use) allowed together (X9.143:2022 Table 6; TR-31:2018 Table 4).
 ALLOWED: Final[dict[str, tuple[str, str]]] = {
     "B0": (_SYM, "XN"), "B1": (_SYM, "XN"), "B2": ("T", "XN"), "B3": (_SYM + "H", "XN"),
@@ -152,7 +153,7 @@ def check_combination(usage: KeyUsage, algorithm: Algorithm, mode: ModeOfUse) ->
     >>> check_combination(KeyUsage("P0"), Algorithm("T"), ModeOfUse("X"))
     Traceback (most recent call last):
     ...
-    pinsec.errors.KeyBlockHeaderError: key usage P0 does not allow mode of use X (allowed: B, D, E)
+    pinsec.errors.KeyBlockHeaderError: key usage P0 does not allow mode of use X (allowed: B, D, E, N)
     """
     algorithms, modes = ALLOWED[usage.value]
     if algorithm.value not in algorithms:
