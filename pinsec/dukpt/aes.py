@@ -31,6 +31,8 @@ from typing import Final
 from .. import _crypto, mac, pinblock
 from .._hex import parse_hex
 from ..errors import DataError, InvalidKeyError, KeyPolicyError, KsnError
+from .tdes import _seal as tdes_seal
+from .tdes import _unseal as tdes_unseal
 
 __all__ = [
     "MAX_COUNTER_ONE_BITS",
@@ -446,6 +448,21 @@ class Originator:
         """Test rigs: derive the initial key from the BDK and load it."""
         return cls(derive_initial_key(bdk, initial_key_id), initial_key_id)
 
+    @classmethod
+    def resume_at(cls, initial_key: bytes, ksn: bytes | str) -> Originator:
+        """Test rigs: an originator whose next transaction uses ``ksn``'s counter, with the registers the
+        standard's process would hold there (derived host-side from the initial key)."""
+        kt = _bdk_type(initial_key, "initial key")
+        ik_id, counter = _ksn(ksn)
+        self = cls.__new__(cls)
+        self._kt, self._ik_id, self._counter = kt, ik_id, counter
+        self._registers = [None] * 32
+        for p in range(32):
+            target = (counter & ~((1 << (p + 1)) - 1)) | (1 << p)
+            if target >= counter and target.bit_count() <= MAX_COUNTER_ONE_BITS:
+                self._registers[p] = _intermediate(bytes(initial_key), kt, ik_id, target)
+        return self
+
     def __repr__(self) -> str:
         return f"Originator(ksn={self.ksn.hex().upper()}, key_type={self._kt.name})"
 
@@ -509,12 +526,12 @@ class Originator:
         """The originator's state (it holds keys: keep it in the terminal's secure memory)."""
         n = self._kt.length
         regs = b"".join(b"\x00" + bytes(n) if r is None else b"\x01" + r for r in self._registers)
-        return _STATE_MAGIC + bytes([n]) + self._ik_id + struct.pack(">Q", self._counter) + regs
+        return tdes_seal(_STATE_MAGIC + bytes([n]) + self._ik_id + struct.pack(">Q", self._counter) + regs)
 
     @classmethod
     def restore(cls, state: bytes) -> Originator:
         """An originator from :meth:`save`'s bytes."""
-        state = bytes(state) if isinstance(state, (bytes, bytearray)) else b""
+        state = tdes_unseal(state, "AES")
         head = len(_STATE_MAGIC)
         if not state.startswith(_STATE_MAGIC) or len(state) < head + 1 or state[head] not in _BDK_TYPES:
             raise DataError("not a saved AES DUKPT originator state", code="originator_state", field="state")

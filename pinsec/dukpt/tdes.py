@@ -16,6 +16,8 @@ form :func:`derive_working_keys`. Originator side: :class:`Originator`. ANSI X9.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import struct
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -465,15 +467,15 @@ class Originator:
     def save(self) -> bytes:
         """The originator's state (it holds keys: store it as the terminal's secure memory)."""
         regs = b"".join(b"\x00" + bytes(16) if r is None else b"\x01" + r.to_bytes(16, "big") for r in self._registers)
-        return _STATE_MAGIC + self._base.to_bytes(10, "big") + struct.pack(">I", self._counter) + regs
+        return _seal(_STATE_MAGIC + self._base.to_bytes(10, "big") + struct.pack(">I", self._counter) + regs)
 
     @classmethod
     def restore(cls, state: bytes) -> Originator:
         """An originator from :meth:`save`'s bytes (after a terminal reboots)."""
+        state = _unseal(state, "TDES")
         n = len(_STATE_MAGIC) + 10 + 4 + 17 * COUNTER_BITS
-        if not isinstance(state, (bytes, bytearray)) or len(state) != n or not bytes(state).startswith(_STATE_MAGIC):
+        if len(state) != n or not state.startswith(_STATE_MAGIC):
             raise DataError("not a saved TDES DUKPT originator state", code="originator_state", field="state")
-        state = bytes(state)
         self = cls.__new__(cls)
         off = len(_STATE_MAGIC)
         self._base = int.from_bytes(state[off : off + 10], "big")
@@ -488,6 +490,21 @@ class Originator:
         if self._base & COUNTER_MASK or self._counter > COUNTER_MASK + (1 << COUNTER_BITS):
             raise DataError("saved originator state is corrupt", code="originator_state", field="state")
         return self
+
+
+def _seal(state: bytes) -> bytes:
+    """Append a SHA-256 check so that a corrupted saved state is refused rather than used."""
+    return state + hashlib.sha256(state).digest()[:8]
+
+
+def _unseal(state: bytes, kind: str) -> bytes:
+    if not isinstance(state, (bytes, bytearray)) or len(state) < 9:
+        raise DataError(f"not a saved {kind} DUKPT originator state", code="originator_state", field="state")
+    body, check = bytes(state[:-8]), bytes(state[-8:])
+    if not hmac.compare_digest(hashlib.sha256(body).digest()[:8], check):
+        raise DataError(f"saved {kind} DUKPT originator state is corrupt or truncated", code="originator_state",
+                        field="state")
+    return body
 
 
 def _valid_counters_from(counter: int) -> int:
