@@ -1,0 +1,16 @@
+"""Peer comparison rows for benchmarks/compare.py: each module defines ``ROWS: list[Row]``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Row:
+    """``run(n)`` performs ``n`` operations on inputs prepared outside the timed call."""
+
+    group: str
+    impl: str
+    run: Callable[[int], None]
+    n: int = 2000
