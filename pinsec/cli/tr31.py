@@ -1,0 +1,87 @@
+"""``pinsec tr31 inspect|wrap|unwrap`` and ``pinsec kcv``: key blocks and check values from the shell."""
+
+from __future__ import annotations
+
+import argparse
+
+from .. import kcv, tr31
+from .._hex import parse_hex, to_hex
+from ..errors import InvalidKeyError
+from . import Output, Parser, add_command
+
+ORDER = 30
+
+
+def _describe(h: tr31.Header) -> dict[str, object]:
+    return {
+        "version": h.version,
+        "length": h.length,
+        "key_usage": h.key_usage.value,
+        "key_usage_name": h.key_usage.name,
+        "algorithm": h.algorithm.value,
+        "mode_of_use": h.mode_of_use.value,
+        "key_version": h.key_version,
+        "exportability": h.exportability.value,
+        "key_context": h.key_context,
+        "optional_blocks": [{"id": b.id, "data": b.data} for b in h.optional_blocks],
+    }
+
+
+def _text(d: dict[str, object]) -> str:
+    lines = [f"{k}: {v}" for k, v in d.items() if k != "optional_blocks"]
+    blocks = d["optional_blocks"]
+    assert isinstance(blocks, list)
+    lines += [f"optional block {b['id']}: {b['data']}" for b in blocks]
+    return "\n".join(lines)
+
+
+def _inspect(args: argparse.Namespace) -> Output:
+    d = _describe(tr31.Header.parse(args.block, lenient=args.lenient))
+    return Output(_text(d), d)
+
+
+def _wrap(args: argparse.Namespace) -> Output:
+    block = tr31.wrap(parse_hex(args.kbpk, field="KBPK", error=InvalidKeyError),
+                      parse_hex(args.key, field="key", error=InvalidKeyError), args.header,
+                      masked_key_length=args.masked_key_length, lenient=args.lenient,
+                      key_check=args.key_check, kbpk_check=args.kbpk_check)
+    return Output(block, {"key_block": block})
+
+
+def _unwrap(args: argparse.Namespace) -> Output:
+    h, key = tr31.unwrap(parse_hex(args.kbpk, field="KBPK", error=InvalidKeyError), args.block,
+                         lenient=args.lenient)
+    d = _describe(h)
+    d["key"] = to_hex(key)
+    return Output(to_hex(key), d)
+
+
+def _kcv(args: argparse.Namespace) -> Output:
+    value = kcv.kcv(parse_hex(args.key, field="key", error=InvalidKeyError), algorithm=args.algorithm,
+                    method=args.method, length=args.length)
+    return Output(value, {"kcv": value, "method": args.method})
+
+
+def register(sub: argparse._SubParsersAction[Parser]) -> None:
+    group = sub.add_parser("tr31", help="TR-31 / X9.143 key blocks", description="TR-31 / X9.143 key blocks")
+    leaf = group.add_subparsers(dest="action", required=True, parser_class=Parser)
+    p = add_command(leaf, "inspect", _inspect, "show a key block's header and optional blocks (no KBPK, no key)")
+    p.add_argument("block")
+    p.add_argument("--lenient", action="store_true")
+    p = add_command(leaf, "wrap", _wrap, "wrap a clear key (test rigs)")
+    p.add_argument("--kbpk", required=True, help="key block protection key, hex")
+    p.add_argument("--key", required=True, help="the key, hex")
+    p.add_argument("--header", required=True, help="header, e.g. D0000P0AE00E0000 (length computed)")
+    p.add_argument("--masked-key-length", type=int, help="pad as if the key had this many bytes")
+    p.add_argument("--key-check", choices=["legacy", "cmac"], help="add a KC block")
+    p.add_argument("--kbpk-check", choices=["legacy", "cmac"], help="add a KP block")
+    p.add_argument("--lenient", action="store_true")
+    p = add_command(leaf, "unwrap", _unwrap, "unwrap a key block and print the clear key (test rigs)")
+    p.add_argument("block")
+    p.add_argument("--kbpk", required=True, help="key block protection key, hex")
+    p.add_argument("--lenient", action="store_true")
+    p = add_command(sub, "kcv", _kcv, "key check value of a clear key (test rigs)")
+    p.add_argument("key", help="the key, hex")
+    p.add_argument("--algorithm", choices=["T", "A"], default="T")
+    p.add_argument("--method", choices=["legacy", "cmac"], default="legacy")
+    p.add_argument("--length", type=int, help="bytes (default 3 legacy, 5 CMAC)")
