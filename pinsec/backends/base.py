@@ -23,6 +23,7 @@ __all__ = [
     "MacAlgorithm",
     "MacKey",
     "PinKey",
+    "PinVerification",
     "StoredKey",
 ]
 
@@ -42,6 +43,10 @@ OPERATIONS = (
     "derive_dukpt_key",
     "generate_mac",
     "verify_mac",
+    "pin_verification_value",
+    "verify_pin",
+    "generate_pin",
+    "card_verification_value",
 )
 
 
@@ -98,6 +103,22 @@ class MacKey:
     dukpt_key_type: str | None = None
 
 
+@dataclass(frozen=True)
+class PinVerification:
+    """How a PIN is verified: ``method`` ``ibm3624`` (offset) or ``visa-pvv``, under the PVK handle.
+
+    IBM 3624 uses ``validation_data`` (16 hex digits), ``decimalization_table`` and ``pin_check_length``;
+    Visa PVV uses ``pvki``.
+    """
+
+    method: str
+    pvk: KeyHandle
+    validation_data: str = ""
+    decimalization_table: str = ""
+    pin_check_length: int | None = None
+    pvki: str = ""
+
+
 @runtime_checkable
 class Backend(Protocol):
     """What an HSM backend implements. Keys are named by :class:`KeyHandle` (the backend's id inside)."""
@@ -147,3 +168,17 @@ class Backend(Protocol):
     def generate_mac(self, key: MacKey, data: bytes, length: int | None) -> bytes: ...
 
     def verify_mac(self, key: MacKey, data: bytes, mac: bytes) -> None: ...
+
+    def pin_verification_value(self, block: bytes, src: PinKey, pan: str | None, how: PinVerification) -> str:
+        """The IBM 3624 offset or Visa PVV of the PIN inside ``block`` (issuer PIN change)."""
+        ...
+
+    def verify_pin(self, block: bytes, src: PinKey, pan: str | None, how: PinVerification, value: str) -> None:
+        """Raise :class:`~pinsec.errors.VerificationError` unless the PIN in ``block`` matches ``value``."""
+        ...
+
+    def generate_pin(self, length: int, dst: PinKey, pan: str | None) -> bytes:
+        """A random PIN, returned only as a PIN block enciphered under ``dst``."""
+        ...
+
+    def card_verification_value(self, key: KeyHandle, pan: str, expiry: str, service_code: str) -> str: ...

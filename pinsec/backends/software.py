@@ -13,12 +13,12 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .. import _crypto, kcv, mac, pinblock, tr31
+from .. import _crypto, kcv, mac, pin, pinblock, tr31
 from ..errors import DataError, InvalidKeyError, UnsupportedOperation, VerificationError
 from ..hsm.keys import KeyAttributes, KeyHandle
 from ..hsm.keystore import KeyStore
 from . import _dukpt
-from .base import OPERATIONS, Capability, MacAlgorithm, MacKey, PinKey, StoredKey
+from .base import OPERATIONS, Capability, MacAlgorithm, MacKey, PinKey, PinVerification, StoredKey
 
 __all__ = ["SoftwareBackend", "adjust_parity", "check_value"]
 
@@ -187,6 +187,37 @@ class SoftwareBackend:
         material = self._material(bdk)
         return self._add(_dukpt.working_key(material, bdk.attributes.algorithm.value, ksn, purpose, key_type),
                          attributes)
+
+    def _value(self, digits: bytearray, how: PinVerification, pan: str | None) -> str:
+        pvk = self._material(how.pvk)
+        clear = digits.decode("ascii")  # a str cannot be wiped: it lives only for this call
+        if how.method == "ibm3624":
+            return pin.ibm3624_offset(pvk, clear, how.validation_data, how.decimalization_table,
+                                      pin_check_length=how.pin_check_length)
+        return pin.visa_pvv(pvk, pan or "", how.pvki, clear)
+
+    def pin_verification_value(self, block: bytes, src: PinKey, pan: str | None, how: PinVerification) -> str:
+        digits = pinblock.decipher_digits(self._pin_key(src), block, pan, format=src.format)
+        try:
+            return self._value(digits, how, pan)
+        finally:
+            _crypto.wipe(digits)
+
+    def verify_pin(self, block: bytes, src: PinKey, pan: str | None, how: PinVerification, value: str) -> None:
+        expected = self.pin_verification_value(block, src, pan, how)
+        n = len(expected)
+        if len(value) < n or not hmac.compare_digest(expected, value[:n]):
+            raise VerificationError("PIN did not verify", code="pin_mismatch", field="pin")
+
+    def generate_pin(self, length: int, dst: PinKey, pan: str | None) -> bytes:
+        digits = pin.generate_pin(length)
+        try:
+            return pinblock.encipher_digits(self._pin_key(dst), digits, pan, format=dst.format)
+        finally:
+            _crypto.wipe(digits)
+
+    def card_verification_value(self, key: KeyHandle, pan: str, expiry: str, service_code: str) -> str:
+        return pin.cvv(self._material(key), pan, expiry, service_code)
 
     # ------------------------------------------------------------------------------------------ MACs
 

@@ -17,8 +17,9 @@ from typing import Final
 from .. import pinblock
 from .._hex import parse_hex
 from ..backends import _dukpt
-from ..backends.base import Backend, MacAlgorithm, MacKey, PinKey, StoredKey
+from ..backends.base import Backend, MacAlgorithm, MacKey, PinKey, PinVerification, StoredKey
 from ..errors import DataError, InvalidKeyError, KeyPolicyError, PinBlockError, UnsupportedOperation, VerificationError
+from ..pin import STANDARD_DECIMALIZATION_TABLE, check_decimalization_table
 from . import policy
 from .keys import KeyAttributes, KeyHandle, make_handle
 from .keystore import KeyStore, load_lmk
@@ -69,6 +70,7 @@ class Hsm:
         lmk_file: str | os.PathLike[str] | None = None,
         require_in_device: bool = False,
         allow_clear_export: bool = False,
+        decimalization_tables: Sequence[str] = (STANDARD_DECIMALIZATION_TABLE,),
     ) -> None:
         if backend is not None and keystore is not None:
             raise DataError("give a backend or a keystore, not both (the keystore is the software backend's)",
@@ -81,6 +83,8 @@ class Hsm:
         self._backend = backend
         self._require_in_device = require_in_device
         self._allow_clear_export = allow_clear_export
+        # The decimalisation-table attack mitigation: IBM 3624 operations accept only these tables.
+        self._tables = frozenset(check_decimalization_table(t) for t in decimalization_tables)
 
     def __repr__(self) -> str:
         return f"Hsm(backend={self._backend.name}, require_in_device={self._require_in_device})"
@@ -467,3 +471,125 @@ class Hsm:
                            operation="verify a MAC")
         self._gate("verify_mac")
         self._backend.verify_mac(mk, bytes(data), bytes(mac))
+
+    # ------------------------------------------------------------------------- PIN verification, CVV
+
+    def _verification(
+        self, pvk: KeyHandle, method: str, validation_data: str | None, decimalization_table: str | None,
+        pin_check_length: int | None, pvki: str | None, *, modes: set[str],
+    ) -> PinVerification:
+        pvk = self._known(pvk, "pvk")
+        usages = {"ibm3624": {"V1", "V0"}, "visa-pvv": {"V2", "V0"}}.get(method)
+        if usages is None:
+            raise DataError("PIN verification method must be ibm3624 or visa-pvv", field="method")
+        policy.check_key(pvk.attributes, operation=f"{method} PIN verification", usages=usages, modes=modes,
+                         algorithms={"T"})
+        if method == "visa-pvv":
+            if pvki is None:
+                raise DataError("Visa PVV needs the PVKI", field="pvki")
+            return PinVerification(method, pvk, pvki=pvki)
+        table = decimalization_table or STANDARD_DECIMALIZATION_TABLE
+        if check_decimalization_table(table) not in self._tables:
+            raise KeyPolicyError(
+                "decimalization table is not one this HSM approves (table attack mitigation); add it with "
+                "Hsm(decimalization_tables=...)", code="unapproved_decimalization_table", field="decimalization_table",
+            )
+        if validation_data is None:
+            raise DataError("IBM 3624 needs the validation data (16 hex digits)", field="validation_data")
+        return PinVerification(method, pvk, validation_data, table, pin_check_length)
+
+    def verify_pin(
+        self,
+        block: bytes | str,
+        *,
+        key: KeyHandle,
+        format: int,
+        pan: str | None,
+        pvk: KeyHandle,
+        method: str = "ibm3624",
+        offset: str | None = None,
+        pvv: str | None = None,
+        pvki: str | None = None,
+        validation_data: str | None = None,
+        decimalization_table: str | None = None,
+        pin_check_length: int | None = None,
+        ksn: bytes | str | None = None,
+        dukpt_key_type: str | None = None,
+    ) -> None:
+        """Verify the PIN inside an encrypted block against an IBM 3624 offset or a Visa PVV.
+
+        The block is deciphered inside the operation (the PIN key: P0 mode B or D, or a BDK with ``ksn``),
+        and the value compared in constant time; a mismatch raises :class:`VerificationError`. The PVK is
+        a TDES key of usage V1 (IBM 3624) or V2 (Visa PVV), or V0, with mode C or V. IBM 3624 accepts only
+        approved decimalisation tables (default: the standard 0123456789012345).
+        """
+        fmt = self._format(format, "format")
+        side = self._pin_side(key, fmt, self._ksn(ksn, "src"), dukpt_key_type, side="src", modes={"B", "D", "N"})
+        how = self._verification(pvk, method, validation_data, decimalization_table, pin_check_length, pvki,
+                                 modes={"C", "V", "N"})
+        value = offset if method == "ibm3624" else pvv
+        if not isinstance(value, str) or not value.isdigit():
+            raise DataError(f"{'offset' if method == 'ibm3624' else 'PVV'} must be decimal digits",
+                            field="offset" if method == "ibm3624" else "pvv")
+        raw = self._pin_block(block, fmt)
+        self._gate("verify_pin")
+        self._backend.verify_pin(raw, side, pan, how, value)
+
+    def pin_verification_value(
+        self,
+        block: bytes | str,
+        *,
+        key: KeyHandle,
+        format: int,
+        pan: str | None,
+        pvk: KeyHandle,
+        method: str = "ibm3624",
+        pvki: str | None = None,
+        validation_data: str | None = None,
+        decimalization_table: str | None = None,
+        pin_check_length: int | None = None,
+        ksn: bytes | str | None = None,
+    ) -> str:
+        """The IBM 3624 offset or Visa PVV of the PIN inside an encrypted block (issuer PIN selection and
+        change); the PVK needs mode C or G."""
+        fmt = self._format(format, "format")
+        side = self._pin_side(key, fmt, self._ksn(ksn, "src"), None, side="src", modes={"B", "D", "N"})
+        how = self._verification(pvk, method, validation_data, decimalization_table, pin_check_length, pvki,
+                                 modes={"C", "G", "N"})
+        raw = self._pin_block(block, fmt)
+        self._gate("pin_verification_value")
+        return self._backend.pin_verification_value(raw, side, pan, how)
+
+    def generate_pin(
+        self, *, length: int = 4, key: KeyHandle, format: int, pan: str | None, ksn: bytes | str | None = None
+    ) -> bytes:
+        """A random PIN, returned only as a PIN block enciphered under ``key`` (P0, mode B or E)."""
+        fmt = self._format(format, "format")
+        side = self._pin_side(key, fmt, self._ksn(ksn, "dst"), None, side="dst", modes={"B", "E", "N"})
+        if isinstance(length, bool) or not isinstance(length, int) or not 4 <= length <= 12:
+            raise DataError("PIN length must be 4 to 12", field="length")
+        self._gate("generate_pin")
+        return self._backend.generate_pin(length, side, pan)
+
+    def _cvk(self, key: KeyHandle, modes: set[str]) -> KeyHandle:
+        key = self._known(key)
+        policy.check_key(key.attributes, operation="card verification value", usages={"C0"}, modes=modes,
+                         algorithms={"T"})
+        if key.length != 16:
+            raise InvalidKeyError("a CVK is a 16-byte double-length key", field="key")
+        return key
+
+    def generate_cvv(self, key: KeyHandle, *, pan: str, expiry: str, service_code: str) -> str:
+        """CVV / CVC (service code from the track), CVV2 (``000``) or iCVV (``999``) under a C0 key (mode C
+        or G)."""
+        cvk = self._cvk(key, {"C", "G", "N"})
+        self._gate("card_verification_value")
+        return self._backend.card_verification_value(cvk, pan, expiry, service_code)
+
+    def verify_cvv(self, key: KeyHandle, value: str, *, pan: str, expiry: str, service_code: str) -> None:
+        """Raise :class:`VerificationError` unless ``value`` is the card verification value (mode C or V)."""
+        cvk = self._cvk(key, {"C", "V", "N"})
+        self._gate("card_verification_value")
+        expected = self._backend.card_verification_value(cvk, pan, expiry, service_code)
+        if not isinstance(value, str) or not hmac.compare_digest(expected, value):
+            raise VerificationError("card verification value did not verify", code="cvv_mismatch", field="cvv")
