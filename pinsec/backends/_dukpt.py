@@ -13,7 +13,7 @@ from typing import Final
 from ..dukpt import aes, tdes
 from ..errors import DataError
 
-__all__ = ["PURPOSES", "working_key", "working_key_algorithm"]
+__all__ = ["PURPOSES", "aes_usage", "working_key", "working_key_algorithm"]
 
 PURPOSES: Final = ("pin", "mac_request", "mac_response", "data_request", "data_response")
 
@@ -37,6 +37,11 @@ def _purpose(purpose: str) -> str:
     if purpose not in PURPOSES:
         raise DataError(f"DUKPT purpose {purpose!r} is not one of {', '.join(PURPOSES)}", field="purpose")
     return purpose
+
+
+def aes_usage(purpose: str) -> aes.KeyUsage:
+    """The AES DUKPT key usage of an HSM purpose."""
+    return _AES[_purpose(purpose)]
 
 
 def working_key_algorithm(bdk_algorithm: str, key_type: str | None) -> str:

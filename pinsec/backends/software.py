@@ -105,12 +105,7 @@ class SoftwareBackend:
             self._store.save({k: (e.stored.attributes, bytes(e.material)) for k, e in self._keys.items()})
 
     def _material(self, key: KeyHandle) -> bytes:
-        with self._lock:
-            entry = self._keys.get(key.id)
-        if entry is None:
-            raise InvalidKeyError("no such key in this HSM (destroyed, or from another HSM)", code="unknown_key",
-                                  field="key")
-        return bytes(entry.material)
+        return self.clear_material(key.id)
 
     def generate_key(self, attributes: KeyAttributes, length: int) -> StoredKey:
         material = secrets.token_bytes(length)
@@ -131,6 +126,14 @@ class SoftwareBackend:
         a = key.attributes
         header = f"{version}0000{a.letters()}0000"
         return tr31.wrap(self._material(kbpk), self._material(key), header)
+
+    def clear_material(self, key_id: str) -> bytes:
+        """The clear key by id: for a hybrid backend (PKCS#11) that mirrors this one into its device."""
+        with self._lock:
+            entry = self._keys.get(key_id)
+        if entry is None:
+            raise InvalidKeyError("no such key in this HSM", code="unknown_key", field="key")
+        return bytes(entry.material)
 
     def stored_block(self, key: KeyHandle) -> str:
         """The key as the key store holds it: a key block under the LMK (for workers sharing the LMK)."""

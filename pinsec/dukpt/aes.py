@@ -35,6 +35,7 @@ from .tdes import _seal as tdes_seal
 from .tdes import _unseal as tdes_unseal
 
 __all__ = [
+    "BDK_KEY_TYPES",
     "MAX_COUNTER_ONE_BITS",
     "MAX_TRANSACTIONS",
     "UPDATE_COUNTER",
@@ -44,6 +45,7 @@ __all__ = [
     "Transaction",
     "decrypt_data",
     "decrypt_pin_block",
+    "derivation_data",
     "derive_initial_key",
     "derive_intermediate_key",
     "derive_update_key",
@@ -107,7 +109,9 @@ class KeyType(Enum):
         return self.value[1] // 8
 
 
-_BDK_TYPES: Final = {16: KeyType.AES128, 24: KeyType.AES192, 32: KeyType.AES256}
+#: The key type of a BDK (and of its initial and intermediate keys) by its length in bytes.
+BDK_KEY_TYPES: Final = {16: KeyType.AES128, 24: KeyType.AES192, 32: KeyType.AES256}
+_BDK_TYPES: Final = BDK_KEY_TYPES
 
 
 # ----------------------------------------------------------------------------------------------- inputs
@@ -179,12 +183,22 @@ def _ecb(key: bytes) -> _crypto.Ecb:
     return ctx
 
 
+def derivation_data(usage: int, key_type: KeyType, context: bytes) -> bytes:
+    """The X9.24-3 derivation data of a key: one 16-byte block per 128 bits of the derived key.
+
+    AES-ECB of all blocks under the parent key, truncated to the key's length, is the derived key (a
+    PKCS#11 token does it with ``CKM_AES_ECB_ENCRYPT_DATA`` on the same bytes).
+
+    >>> derivation_data(0x8001, KeyType.AES128, bytes.fromhex("1234567890123456")).hex().upper()
+    '01018001000200801234567890123456'
+    """
+    head = struct.pack(">HHH", usage, key_type.algorithm, key_type.bits)
+    return b"".join(bytes((1, i)) + head + context for i in range(1, (key_type.bits + 127) // 128 + 1))
+
+
 def _derive(parent: _crypto.Ecb, usage: int, key_type: KeyType, context: bytes) -> bytes:
     """X9.24-3 key derivation: one AES block per 128 bits of the derived key, truncated to its length."""
-    head = struct.pack(">HHH", usage, key_type.algorithm, key_type.bits)
-    blocks = (key_type.bits + 127) // 128
-    data = b"".join(bytes((1, i)) + head + context for i in range(1, blocks + 1))
-    return parent.encrypt(data)[: key_type.length]
+    return parent.encrypt(derivation_data(usage, key_type, context))[: key_type.length]
 
 
 def derive_initial_key(bdk: bytes, initial_key_id: bytes | str) -> bytes:

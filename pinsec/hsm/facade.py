@@ -95,10 +95,15 @@ class Hsm:
 
     # --------------------------------------------------------------------------------------- plumbing
 
-    def _gate(self, operation: str) -> None:
+    def _gate(self, operation: str, *variants: str) -> None:
+        """Refuse an operation the backend would run outside the device, when in-device is required.
+
+        ``variants`` name the specific path (e.g. a MAC algorithm), which a backend may report apart.
+        """
         if not self._require_in_device:
             return
-        cap = self._backend.capabilities().get(operation)
+        caps = self._backend.capabilities()
+        cap = next((caps[k] for k in [f"{operation}:{v}" for v in variants] + [operation] if k in caps), None)
         if cap is None or not cap.in_device:
             why = cap.note if cap is not None else "not offered"
             raise UnsupportedOperation(
@@ -401,7 +406,9 @@ class Hsm:
                 usage = "M6"
             attributes = KeyAttributes(usage, algorithm, mode, "00", "N")
         assert raw_ksn is not None
-        self._gate("derive_dukpt_key")
+        kt = (key_type or "AES128").upper()
+        self._gate("derive_dukpt_key", "A" if bdk.attributes.algorithm.value == "A" and not kt.startswith("TDES")
+                   else ("A-TDES" if bdk.attributes.algorithm.value == "A" else "T"))
         stored = self._backend.derive_dukpt_key(bdk, raw_ksn, purpose=purpose, key_type=key_type,
                                                 attributes=self._attributes(attributes))
         return self._handle(stored)
@@ -434,6 +441,13 @@ class Hsm:
             raise DataError("padding must be ISO 9797-1 method 1 or 2", field="padding")
         return MacKey(key, chosen, raw_ksn, direction, padding, key_type)
 
+    @staticmethod
+    def _mac_variants(mk: MacKey) -> tuple[str, ...]:
+        if mk.ksn is None:
+            return (mk.algorithm.value,)
+        algorithm = _dukpt.working_key_algorithm(mk.key.attributes.algorithm.value, mk.dukpt_key_type)
+        return (f"dukpt-{algorithm}",)
+
     def generate_mac(
         self,
         key: KeyHandle,
@@ -451,7 +465,7 @@ class Hsm:
         MAC with the request/response MAC key; AES DUKPT: AES-CMAC)."""
         mk = self._mac_key(key, algorithm, ksn, direction, padding, dukpt_key_type, modes={"C", "G", "N"},
                            operation="generate a MAC")
-        self._gate("generate_mac")
+        self._gate("generate_mac", *self._mac_variants(mk))
         return self._backend.generate_mac(mk, bytes(data), length)
 
     def verify_mac(
@@ -469,7 +483,7 @@ class Hsm:
         """Verify a MAC (mode C or V); raises :class:`VerificationError` on mismatch."""
         mk = self._mac_key(key, algorithm, ksn, direction, padding, dukpt_key_type, modes={"C", "V", "N"},
                            operation="verify a MAC")
-        self._gate("verify_mac")
+        self._gate("verify_mac", *self._mac_variants(mk))
         self._backend.verify_mac(mk, bytes(data), bytes(mac))
 
     # ------------------------------------------------------------------------- PIN verification, CVV

@@ -14,7 +14,9 @@ import pytest
 import pinsec
 from pinsec import KeyAttributes, KeyHandle
 
-BACKENDS: dict[str, Callable[[], pinsec.Hsm]] = {"software": pinsec.Hsm}
+from ..softhsm import pkcs11_hsm
+
+BACKENDS: dict[str, Callable[[], pinsec.Hsm]] = {"software": pinsec.Hsm, "pkcs11": pkcs11_hsm}
 
 # Published clear keys: the X9.24-1:2009 A.4 BDK (also the classic 0123...3210 test key, KCV 08D7B4), the
 # X9.24-3:2017 supplement AES-128 BDK, and the TR-31:2018 A.7 KBPKs.
