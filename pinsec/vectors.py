@@ -10,14 +10,14 @@ A vectors file is one JSON object::
           "id": "iso0-1",
           "operation": "pinblock.encode",
           "source": ["ANSI X9.24-1:2009 Annex A.4"],
-          "input": {"pin": "1234", "pan": "4012345678909", "format": 0},
+          "pin": "1234", "pan": "4012345678909", "format": 0,
           "expected": {"block": "041274EDCBA9876F"}
         }
       ]
     }
 
-``operation`` names a function registered with :func:`operation`; it receives ``input`` and returns a
-dict of outputs. Every key of ``expected`` must be in that dict with an equal value (hex compared without
+``operation`` names a function registered with :func:`operation`; it receives the vector's input fields
+(every key but ``id``, ``operation``, ``source``, ``note`` and ``expected``) and returns a dict of outputs. Every key of ``expected`` must be in that dict with an equal value (hex compared without
 regard to case). ``"expected": {"error": "PinBlockError"}`` says the input must be refused with that
 pinsec error class. Every vector carries its own ``source``.
 """
@@ -38,6 +38,7 @@ from .errors import DataError, PinsecError
 __all__ = ["SCHEMA", "Result", "check_file", "check_vector", "load", "operation", "operations"]
 
 SCHEMA = "pinsec-vectors/1"
+_META = frozenset({"id", "operation", "source", "note", "expected"})
 
 Operation = Callable[[Mapping[str, Any]], dict[str, Any]]
 
@@ -92,8 +93,9 @@ def check_vector(vector: Mapping[str, Any], *, file: str = "") -> Result:
     if not vector.get("source"):
         return Result(file, vid, name, False, "vector has no source")
     expected: Mapping[str, Any] = vector.get("expected", {})
+    inputs = {k: v for k, v in vector.items() if k not in _META}
     try:
-        actual = ops[name](vector.get("input", {}))
+        actual = ops[name](inputs)
     except PinsecError as exc:
         want = expected.get("error")
         if want is not None and isinstance(exc, getattr(errors, str(want), ())):

@@ -22,13 +22,13 @@ def test_project_vectors_all_pass(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_wrong_vector_fails_with_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     doc = {"schema": "pinsec-vectors/1", "topic": "t", "vectors": [
         {"id": "good", "operation": "pinblock.encode", "source": ["ANSI X9.24-1:2009 A.4"],
-         "input": {"pin": "1234", "pan": "4012345678909", "format": 0}, "expected": {"block": "041274EDCBA9876F"}},
+         "pin": "1234", "pan": "4012345678909", "format": 0, "expected": {"block": "041274EDCBA9876F"}},
         {"id": "bad", "operation": "pinblock.encode", "source": ["altered on purpose"],
-         "input": {"pin": "1234", "pan": "4012345678909", "format": 0}, "expected": {"block": "041274EDCBA9876E"}},
+         "pin": "1234", "pan": "4012345678909", "format": 0, "expected": {"block": "041274EDCBA9876E"}},
         {"id": "refused", "operation": "pinblock.encode", "source": ["ISO 9564-1: PIN of 4 to 12 digits"],
-         "input": {"pin": "123", "pan": "4012345678909", "format": 0}, "expected": {"error": "PinError"}},
+         "pin": "123", "pan": "4012345678909", "format": 0, "expected": {"error": "PinError"}},
         {"id": "nosource", "operation": "pinblock.encode",
-         "input": {"pin": "1234", "format": 2}, "expected": {"block": "241234FFFFFFFFFF"}},
+         "pin": "1234", "format": 2, "expected": {"block": "241234FFFFFFFFFF"}},
     ]}
     f = tmp_path / "v.json"
     f.write_text(json.dumps(doc))

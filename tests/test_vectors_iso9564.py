@@ -13,7 +13,7 @@ VECTORS = vectors.load(FILE)
 
 
 def test_file_covers_every_format() -> None:
-    formats = {v["input"]["format"] for v in VECTORS}
+    formats = {v["format"] for v in VECTORS}
     assert formats == {0, 1, 2, 3, 4}
     assert all(v["source"] for v in VECTORS)
 

@@ -21,14 +21,14 @@ def _wrap(i: Mapping[str, Any]) -> dict[str, Any]:
     key, pad = bytes.fromhex(i["key"]), bytes.fromhex(i["pad_bytes"])
     block = tr31.wrap(bytes.fromhex(i["kbpk"]), key, i["header"], masked_key_length=len(key) + len(pad),
                       rng=lambda n: pad[:n], lenient=i.get("lenient", False))
-    return {"key_block": block}
+    return {"block": block}
 
 
 @operation("tr31.wrap_header")
 def _wrap_header(i: Mapping[str, Any]) -> dict[str, Any]:
     block = tr31.wrap(bytes.fromhex(i["kbpk"]), bytes.fromhex(i["key"]), i["header"], key_check=i.get("key_check"),
                       kbpk_check=i.get("kbpk_check"))
-    return {"header_prefix": tr31.Header.parse(block).text(int(block[1:5]))[:48], "key_block": block}
+    return {"header_prefix": tr31.Header.parse(block).text(int(block[1:5]))[:48], "block": block}
 
 
 @operation("kcv")
