@@ -18,8 +18,9 @@ A vectors file is one JSON object::
 
 ``operation`` names a function registered with :func:`operation`; it receives the vector's input fields
 (every key but ``id``, ``operation``, ``source``, ``note`` and ``expected``) and returns a dict of outputs.
-Every key of ``expected`` must be in that dict with an equal value (hex compared without regard to case). ``"expected": {"error": "PinBlockError"}`` says the input must be refused with that
-pinsec error class. Every vector carries its own ``source``.
+Every key of ``expected`` must be in that dict with an equal value (hex compared without regard to case).
+``"expected": {"error": "PinBlockError"}`` says the input must be refused with that pinsec error class.
+Every vector carries its own ``source``.
 """
 
 from __future__ import annotations
