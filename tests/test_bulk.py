@@ -135,3 +135,22 @@ def test_progress_of_another_run_is_refused(setup, tmp_path: Path) -> None:
         _run(store, ids, tmp_path / "in.csv", tmp_path / "out.csv", on_commit=crash)
     with pytest.raises(pinsec.errors.DataError):
         _run(store, ids, tmp_path / "in.csv", tmp_path / "out.csv", dst="aes", dst_format=4)
+
+
+def test_progress_bar_on_a_terminal_only(setup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    store, ids, _ = setup
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    _run(store, ids, tmp_path / "in.csv", tmp_path / "tty.csv")
+    assert "230/230" in screen.getvalue()
+    quiet = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    _run(store, ids, tmp_path / "in.csv", tmp_path / "quiet.csv")
+    assert quiet.getvalue() == ""
