@@ -154,3 +154,22 @@ def test_progress_bar_on_a_terminal_only(setup, tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(sys, "stderr", quiet)
     _run(store, ids, tmp_path / "in.csv", tmp_path / "quiet.csv")
     assert quiet.getvalue() == ""
+
+
+def test_dukpt_records_share_derivations_and_bad_ksns_are_rejected(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # X9.24-1:2009 A.4: BDK, and the published encrypted PIN blocks of counters 1 and 2 (PIN 1234).
+    monkeypatch.setenv("PINSEC_LMK", LMK)
+    hsm = pinsec.Hsm(keystore=tmp_path / "keys.json")
+    bdk = hsm.import_clear_key(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"), KeyAttributes("B0", "T", "X"))
+    dst = hsm.import_clear_key(DST, KeyAttributes("P0", "T", "E"))
+    rows = [("t1", "1B9C1845EB993A7A", "FFFF9876543210E00001"), ("t2", "10A01C8D02C69107", "FFFF9876543210E00002"),
+            ("bad-ksn", "1B9C1845EB993A7A", "FFFF9876543210E007FF"), ("no-ksn", "1B9C1845EB993A7A", "")]
+    src = tmp_path / "dukpt.csv"
+    src.write_text("id,pin_block,pan,ksn\n" + "".join(f"{i},{b},4012345678909,{k}\n" for i, b, k in rows))
+    s = translate_file(src, tmp_path / "out.csv", hsm=hsm, spec=TranslateSpec(bdk.id, 0, dst.id, 0))
+    assert (s.translated, s.rejected) == (2, 2)
+    with (tmp_path / "out.csv").open() as f:
+        for r in csv.DictReader(f):
+            assert pinblock.decipher(DST, r["pin_block"], "4012345678909") == "1234"
+    assert "ksn_counter_bits" in (tmp_path / "out.rejects.csv").read_text()

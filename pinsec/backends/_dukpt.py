@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Final
 
 from ..dukpt import aes, tdes
-from ..errors import DataError
+from ..errors import DataError, KsnError
 
-__all__ = ["PURPOSES", "aes_usage", "working_key", "working_key_algorithm"]
+__all__ = ["PURPOSES", "aes_usage", "working_key", "working_key_algorithm", "working_key_check", "working_keys"]
 
 PURPOSES: Final = ("pin", "mac_request", "mac_response", "data_request", "data_response")
 
@@ -49,6 +49,26 @@ def working_key_algorithm(bdk_algorithm: str, key_type: str | None) -> str:
     if bdk_algorithm == "T":
         return "T"
     return "T" if (key_type or "AES128").upper().startswith("TDES") else "A"
+
+
+def working_keys(
+    bdk: bytes, bdk_algorithm: str, ksns: list[bytes], purpose: str, key_type: str | None
+) -> list[bytes]:
+    """:func:`working_key` for many KSNs at once, sharing IPEKs / initial keys and intermediate keys of
+    common counter prefixes within the call (the tier-1 batch derivations)."""
+    purpose = _purpose(purpose)
+    if bdk_algorithm == "T":
+        return tdes.derive_working_keys(bdk, ksns, _TDES[purpose])
+    if bdk_algorithm == "A":
+        return aes.derive_working_keys(bdk, ksns, _AES[purpose], aes.KeyType[(key_type or "AES128").upper()])
+    raise DataError(f"a BDK of algorithm {bdk_algorithm} cannot derive DUKPT keys (T or A)", field="bdk")
+
+
+def working_key_check(bdk_algorithm: str, ksn: bytes | None) -> bytes:
+    """Validate a KSN for a BDK of this algorithm (raises KsnError naming what is wrong)."""
+    if ksn is None:
+        raise KsnError("a DUKPT record needs its KSN", field="ksn")
+    return tdes.check_ksn(ksn) if bdk_algorithm == "T" else aes.check_ksn(ksn)
 
 
 def working_key(bdk: bytes, bdk_algorithm: str, ksn: bytes, purpose: str, key_type: str | None) -> bytes:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol, runtime_checkable
 
+from ..errors import PinsecError
 from ..hsm.keys import KeyAttributes, KeyHandle
 
 __all__ = [
@@ -154,6 +155,13 @@ class Backend(Protocol):
         ...
 
     def translate_pin(self, block: bytes, src: PinKey, dst: PinKey, pan: str | None) -> bytes: ...
+
+    def translate_pin_batch(
+        self, items: list[tuple[bytes, str | None, bytes | None]], src: PinKey, dst: PinKey
+    ) -> list[bytes | PinsecError]:
+        """Translate many (block, PAN, source KSN) items under one source and destination; a failed item
+        comes back as its error. DUKPT derivations share IPEKs and intermediate keys within the call."""
+        ...
 
     def check_pin(self, block: bytes, src: PinKey, pan: str | None, pin: bytearray) -> None:
         """Raise :class:`~pinsec.errors.VerificationError` unless ``block`` holds ``pin``."""

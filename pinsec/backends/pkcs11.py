@@ -29,7 +29,15 @@ from contextlib import contextmanager
 from typing import Any, Final
 
 from ..dukpt import aes as aes_dukpt
-from ..errors import BackendError, DataError, InvalidKeyError, KeyPolicyError, UnsupportedOperation, VerificationError
+from ..errors import (
+    BackendError,
+    DataError,
+    InvalidKeyError,
+    KeyPolicyError,
+    PinsecError,
+    UnsupportedOperation,
+    VerificationError,
+)
 from ..hsm.keys import KeyAttributes, KeyHandle
 from . import _dukpt
 from .base import OPERATIONS, Capability, MacAlgorithm, MacKey, PinKey, PinVerification, StoredKey
@@ -288,6 +296,11 @@ class Pkcs11Backend:
 
     def translate_pin(self, block: bytes, src: PinKey, dst: PinKey, pan: str | None) -> bytes:
         return self._host("translate_pin").translate_pin(block, src, dst, pan)
+
+    def translate_pin_batch(
+        self, items: list[tuple[bytes, str | None, bytes | None]], src: PinKey, dst: PinKey
+    ) -> list[bytes | PinsecError]:
+        return self._host("translate_pin").translate_pin_batch(items, src, dst)
 
     def check_pin(self, block: bytes, src: PinKey, pan: str | None, pin: bytearray) -> None:
         self._host("check_pin").check_pin(block, src, pan, pin)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .. import _crypto, kcv, mac, pin, pinblock, tr31
-from ..errors import DataError, InvalidKeyError, UnsupportedOperation, VerificationError
+from ..errors import DataError, InvalidKeyError, PinsecError, UnsupportedOperation, VerificationError
 from ..hsm.keys import KeyAttributes, KeyHandle
 from ..hsm.keystore import KeyStore
 from . import _dukpt
@@ -175,6 +175,41 @@ class SoftwareBackend:
             return pinblock.encipher_digits(self._pin_key(dst), digits, pan, format=dst.format)
         finally:
             _crypto.wipe(digits)
+
+    def translate_pin_batch(
+        self, items: list[tuple[bytes, str | None, bytes | None]], src: PinKey, dst: PinKey
+    ) -> list[bytes | PinsecError]:
+        """Translate many (block, PAN, source KSN) items; DUKPT source keys are derived in one batch, so
+        a device's IPEK and intermediate keys are computed once per call. Errors come back per item."""
+        results: list[bytes | PinsecError] = []
+        src_keys: list[bytes | None] = [None] * len(items)
+        if src.key.attributes.usage.value == "B0":
+            material = self._material(src.key)
+            alg = src.key.attributes.algorithm.value
+            good = []
+            for i, (_, _, ksn) in enumerate(items):
+                try:
+                    _dukpt.working_key_check(alg, ksn)
+                    good.append(i)
+                except PinsecError:
+                    pass
+            batch = _dukpt.working_keys(material, alg, [items[i][2] or b"" for i in good], "pin",
+                                        src.dukpt_key_type)
+            for i, key in zip(good, batch, strict=True):
+                src_keys[i] = key
+        for i, (block, pan, ksn) in enumerate(items):
+            try:
+                derived = src_keys[i]
+                key = derived if derived is not None else self._pin_key(
+                    PinKey(src.key, src.format, ksn, src.dukpt_key_type))
+                digits = pinblock.decipher_digits(key, block, pan, format=src.format)
+                try:
+                    results.append(pinblock.encipher_digits(self._pin_key(dst), digits, pan, format=dst.format))
+                finally:
+                    _crypto.wipe(digits)
+            except PinsecError as exc:
+                results.append(exc)
+        return results
 
     def check_pin(self, block: bytes, src: PinKey, pan: str | None, pin: bytearray) -> None:
         digits = pinblock.decipher_digits(self._pin_key(src), block, pan, format=src.format)

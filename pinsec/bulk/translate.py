@@ -62,14 +62,15 @@ class _Job:
     dst_block: str
 
 
-def _translate_one(hsm: Hsm, src: KeyHandle, dst: KeyHandle, spec: TranslateSpec, r: Record) -> Result:
-    try:
-        out = hsm.translate_pin(r.pin_block, src_key=src, src_format=spec.src_format, src_ksn=r.ksn, dst_key=dst,
-                                dst_format=spec.dst_format, pan=r.pan, src_dukpt_key_type=spec.src_dukpt_key_type,
-                                dst_dukpt_key_type=spec.dst_dukpt_key_type)
-    except PinsecError as exc:
-        return Result(r.id, None, exc.code)
-    return Result(r.id, to_hex(out))
+def _translate_chunk(
+    hsm: Hsm, src: KeyHandle, dst: KeyHandle, spec: TranslateSpec, chunk: list[Record]
+) -> list[Result]:
+    """One chunk through :meth:`Hsm.translate_pins` (DUKPT keys of a device derived once per chunk)."""
+    outs = hsm.translate_pins([(r.pin_block, r.pan, r.ksn) for r in chunk], src_key=src, src_format=spec.src_format,
+                              dst_key=dst, dst_format=spec.dst_format, src_dukpt_key_type=spec.src_dukpt_key_type,
+                              dst_dukpt_key_type=spec.dst_dukpt_key_type)
+    return [Result(r.id, None, o.code) if isinstance(o, PinsecError) else Result(r.id, to_hex(o))
+            for r, o in zip(chunk, outs, strict=True)]
 
 
 _WORKER_KEYS: dict[tuple[str, str], tuple[Hsm, KeyHandle, KeyHandle]] = {}
@@ -95,7 +96,7 @@ def _worker_keys(job: _Job) -> tuple[Hsm, KeyHandle, KeyHandle]:
 
 def _work(job: _Job, chunk: list[Record]) -> list[Result]:
     hsm, src, dst = _worker_keys(job)
-    return [_translate_one(hsm, src, dst, job.spec, r) for r in chunk]
+    return _translate_chunk(hsm, src, dst, job.spec, chunk)
 
 
 def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -124,7 +125,7 @@ def translate_pins(
     src, dst = hsm.key(spec.src_key), hsm.key(spec.dst_key)
     if executor is None and workers == 1:
         for chunk in _chunks(records, chunk_size):
-            yield [_translate_one(hsm, src, dst, spec, r) for r in chunk]
+            yield _translate_chunk(hsm, src, dst, spec, chunk)
         return
     job = _Job(spec, hsm.stored_key_block(src), hsm.stored_key_block(dst))
     own = executor is None

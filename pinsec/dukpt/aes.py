@@ -43,6 +43,7 @@ __all__ = [
     "KeyUsage",
     "Originator",
     "Transaction",
+    "check_ksn",
     "decrypt_data",
     "decrypt_pin_block",
     "derivation_data",
@@ -139,6 +140,12 @@ def _ksn(ksn: bytes | str, *, lenient: bool = False) -> tuple[bytes, int]:
         raise KsnError(f"KSN transaction counter has {ones} one-bits; AES DUKPT allows at most 16",
                        code="ksn_counter_bits", field="ksn")
     return raw[:8], counter
+
+
+def check_ksn(ksn: bytes | str) -> bytes:
+    """Validate a KSN as an originator would use it (12 bytes, counter of 1 to 16 one-bits); return it."""
+    ik_id, counter = _ksn(ksn)
+    return ik_id + counter.to_bytes(4, "big")
 
 
 def _ik_id(initial_key_id: bytes | str) -> bytes:

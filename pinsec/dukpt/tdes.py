@@ -38,6 +38,7 @@ __all__ = [
     "KeyUsage",
     "Originator",
     "Transaction",
+    "check_ksn",
     "decrypt_data",
     "decrypt_pin_block",
     "derive_ipek",
@@ -101,6 +102,17 @@ def _key16(key: bytes, what: str) -> int:
         n = len(key) if isinstance(key, (bytes, bytearray)) else type(key).__name__
         raise InvalidKeyError(f"{what} must be a 16-byte double-length TDES key (got {n})", field=what)
     return int.from_bytes(key, "big")
+
+
+def check_ksn(ksn: bytes | str) -> bytes:
+    """Validate a KSN as an originator would use it (10 bytes, counter of 1 to 10 one-bits); return it.
+
+    >>> check_ksn("FFFF9876543210E00000")
+    Traceback (most recent call last):
+    ...
+    pinsec.errors.KsnError: KSN transaction counter is zero: no key is derived for it
+    """
+    return _ksn(ksn).to_bytes(10, "big")
 
 
 def _bdk(bdk: bytes) -> bytes:

@@ -18,7 +18,15 @@ from .. import pinblock
 from .._hex import parse_hex
 from ..backends import _dukpt
 from ..backends.base import Backend, MacAlgorithm, MacKey, PinKey, PinVerification, StoredKey
-from ..errors import DataError, InvalidKeyError, KeyPolicyError, PinBlockError, UnsupportedOperation, VerificationError
+from ..errors import (
+    DataError,
+    InvalidKeyError,
+    KeyPolicyError,
+    PinBlockError,
+    PinsecError,
+    UnsupportedOperation,
+    VerificationError,
+)
 from ..pin import STANDARD_DECIMALIZATION_TABLE, check_decimalization_table
 from . import policy
 from .keys import KeyAttributes, KeyHandle, make_handle
@@ -355,6 +363,48 @@ class Hsm:
         out = self._backend.translate_pin(raw, src, dst, pan)
         _log.debug("translated a PIN block %s/%d -> %s/%d", src.key.id, sf, dst.key.id, df)
         return out
+
+    def translate_pins(
+        self,
+        items: Sequence[tuple[bytes | str, str | None, bytes | str | None]],
+        *,
+        src_key: KeyHandle,
+        src_format: int,
+        dst_key: KeyHandle,
+        dst_format: int,
+        src_dukpt_key_type: str | None = None,
+        dst_dukpt_key_type: str | None = None,
+    ) -> list[bytes | PinsecError]:
+        """Translate many ``(block, pan, src_ksn)`` items with one source and destination (bulk work).
+
+        Policy is checked once, as for :meth:`translate_pin`; each item is validated on its own and a bad
+        item comes back as its :class:`~pinsec.errors.PinsecError` (the others are translated). With a BDK
+        source, the DUKPT keys of the batch are derived together: a device's IPEK and intermediate keys
+        once per call.
+        """
+        sf, df = self._format(src_format, "src_format"), self._format(dst_format, "dst_format")
+        policy.check_translation(sf, df, None, None)
+        src_key = self._known(src_key, "src_key")
+        dukpt = src_key.attributes.usage.value == "B0"
+        probe_ksn = b"" if dukpt else None
+        src = self._pin_side(src_key, sf, probe_ksn, src_dukpt_key_type, side="src", modes={"B", "D", "N"})
+        dst = self._pin_side(dst_key, df, None, dst_dukpt_key_type, side="dst", modes={"B", "E", "N"})
+        src = PinKey(src.key, sf, None, src_dukpt_key_type)
+        ready: list[tuple[bytes, str | None, bytes | None]] = []
+        slots: list[int | PinsecError] = []
+        for block, pan, ksn in items:
+            try:
+                raw_ksn = self._ksn(ksn, "src") if dukpt else None
+                if not dukpt and ksn is not None:
+                    raise KeyPolicyError("a KSN was given but the source key is not a BDK", code="dukpt_ksn",
+                                         field="src_ksn")
+                ready.append((self._pin_block(block, sf), pan, raw_ksn))
+                slots.append(len(ready) - 1)
+            except PinsecError as exc:
+                slots.append(exc)
+        self._gate("translate_pin_dukpt" if dukpt else "translate_pin")
+        done = self._backend.translate_pin_batch(ready, src, dst) if ready else []
+        return [done[s] if isinstance(s, int) else s for s in slots]
 
     def check_pin(
         self,

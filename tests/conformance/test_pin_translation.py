@@ -79,3 +79,16 @@ def test_derived_dukpt_pin_key_matches_the_published_key(keys: Keys) -> None:
     assert k.attributes.letters() == "P0AB00N"
     with pytest.raises(KeyPolicyError):
         keys.hsm.export_key_block(k, kbpk=keys.aes_kbpk)
+
+
+def test_batch_translation_with_per_item_errors(keys: Keys) -> None:
+    # X9.24-1:2009 A.4 counters 1 and 2 (PIN 1234), one KSN the originator never uses, one bad block.
+    items = [("1B9C1845EB993A7A", "4012345678909", "FFFF9876543210E00001"),
+             ("10A01C8D02C69107", "4012345678909", "FFFF9876543210E00002"),
+             ("1B9C1845EB993A7A", "4012345678909", "FFFF9876543210E007FF"),
+             ("1B9C18", "4012345678909", "FFFF9876543210E00003")]
+    out = keys.hsm.translate_pins(items, src_key=keys.tdes_bdk, src_format=0, dst_key=keys.aes_zpk, dst_format=4)
+    assert [pinblock.decipher(AES_ZPK, o, "4012345678909", format=4) for o in out[:2]] == ["1234", "1234"]
+    assert [type(e).__name__ for e in out[2:]] == ["KsnError", "PinBlockError"]
+    with pytest.raises(KeyPolicyError):
+        keys.hsm.translate_pins(items, src_key=keys.tdes_bdk, src_format=0, dst_key=keys.aes_zpk, dst_format=2)
