@@ -31,8 +31,8 @@ from typing import Final
 from .. import _crypto, mac, pinblock
 from .._hex import parse_hex
 from ..errors import DataError, InvalidKeyError, KeyPolicyError, KsnError
-from .tdes import _seal as tdes_seal
-from .tdes import _unseal as tdes_unseal
+from ._direction import by_direction
+from ._state import seal, unseal
 
 __all__ = [
     "BDK_KEY_TYPES",
@@ -357,11 +357,7 @@ def decrypt_pin_block(
 
 
 def _mac_usage(direction: str) -> KeyUsage:
-    if direction == "request":
-        return KeyUsage.MAC_GENERATION
-    if direction == "response":
-        return KeyUsage.MAC_VERIFICATION
-    raise DataError("MAC direction must be request or response", field="direction")
+    return by_direction(direction, KeyUsage.MAC_GENERATION, KeyUsage.MAC_VERIFICATION, what="MAC")
 
 
 def generate_cmac(
@@ -385,11 +381,7 @@ def verify_cmac(
 
 
 def _data_usage(direction: str) -> KeyUsage:
-    if direction == "request":
-        return KeyUsage.DATA_ENCRYPTION_ENCRYPT
-    if direction == "response":
-        return KeyUsage.DATA_ENCRYPTION_DECRYPT
-    raise DataError("data direction must be request or response", field="direction")
+    return by_direction(direction, KeyUsage.DATA_ENCRYPTION_ENCRYPT, KeyUsage.DATA_ENCRYPTION_DECRYPT, what="data")
 
 
 def encrypt_data(
@@ -547,12 +539,12 @@ class Originator:
         """The originator's state (it holds keys: keep it in the terminal's secure memory)."""
         n = self._kt.length
         regs = b"".join(b"\x00" + bytes(n) if r is None else b"\x01" + r for r in self._registers)
-        return tdes_seal(_STATE_MAGIC + bytes([n]) + self._ik_id + struct.pack(">Q", self._counter) + regs)
+        return seal(_STATE_MAGIC + bytes([n]) + self._ik_id + struct.pack(">Q", self._counter) + regs)
 
     @classmethod
     def restore(cls, state: bytes) -> Originator:
         """An originator from :meth:`save`'s bytes."""
-        state = tdes_unseal(state, "AES")
+        state = unseal(state, "AES")
         head = len(_STATE_MAGIC)
         if not state.startswith(_STATE_MAGIC) or len(state) < head + 1 or state[head] not in _BDK_TYPES:
             raise DataError("not a saved AES DUKPT originator state", code="originator_state", field="state")

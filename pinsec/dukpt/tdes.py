@@ -16,8 +16,6 @@ form :func:`derive_working_keys`. Originator side: :class:`Originator`. ANSI X9.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import struct
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -30,6 +28,8 @@ from typing import Final
 from .. import _crypto, mac, pinblock
 from .._hex import parse_hex
 from ..errors import DataError, InvalidKeyError, KsnError
+from ._direction import by_direction
+from ._state import seal, unseal
 
 __all__ = [
     "COUNTER_BITS",
@@ -300,11 +300,7 @@ def decrypt_pin_block(bdk: bytes, ksn: bytes | str, block: bytes | str, pan: str
 
 
 def _mac_usage(direction: str) -> KeyUsage:
-    if direction == "request":
-        return KeyUsage.MAC_REQUEST
-    if direction == "response":
-        return KeyUsage.MAC_RESPONSE
-    raise DataError("MAC direction must be request or response", field="direction")
+    return by_direction(direction, KeyUsage.MAC_REQUEST, KeyUsage.MAC_RESPONSE, what="MAC")
 
 
 def generate_mac(
@@ -327,11 +323,7 @@ def verify_mac(bdk: bytes, ksn: bytes | str, data: bytes, mac_value: bytes, *, d
 
 
 def _data_usage(direction: str) -> KeyUsage:
-    if direction == "request":
-        return KeyUsage.DATA_REQUEST
-    if direction == "response":
-        return KeyUsage.DATA_RESPONSE
-    raise DataError("data direction must be request or response", field="direction")
+    return by_direction(direction, KeyUsage.DATA_REQUEST, KeyUsage.DATA_RESPONSE, what="data")
 
 
 def encrypt_data(
@@ -479,12 +471,12 @@ class Originator:
     def save(self) -> bytes:
         """The originator's state (it holds keys: store it as the terminal's secure memory)."""
         regs = b"".join(b"\x00" + bytes(16) if r is None else b"\x01" + r.to_bytes(16, "big") for r in self._registers)
-        return _seal(_STATE_MAGIC + self._base.to_bytes(10, "big") + struct.pack(">I", self._counter) + regs)
+        return seal(_STATE_MAGIC + self._base.to_bytes(10, "big") + struct.pack(">I", self._counter) + regs)
 
     @classmethod
     def restore(cls, state: bytes) -> Originator:
         """An originator from :meth:`save`'s bytes (after a terminal reboots)."""
-        state = _unseal(state, "TDES")
+        state = unseal(state, "TDES")
         n = len(_STATE_MAGIC) + 10 + 4 + 17 * COUNTER_BITS
         if len(state) != n or not state.startswith(_STATE_MAGIC):
             raise DataError("not a saved TDES DUKPT originator state", code="originator_state", field="state")
@@ -502,21 +494,6 @@ class Originator:
         if self._base & COUNTER_MASK or self._counter > COUNTER_MASK + (1 << COUNTER_BITS):
             raise DataError("saved originator state is corrupt", code="originator_state", field="state")
         return self
-
-
-def _seal(state: bytes) -> bytes:
-    """Append a SHA-256 check so that a corrupted saved state is refused rather than used."""
-    return state + hashlib.sha256(state).digest()[:8]
-
-
-def _unseal(state: bytes, kind: str) -> bytes:
-    if not isinstance(state, (bytes, bytearray)) or len(state) < 9:
-        raise DataError(f"not a saved {kind} DUKPT originator state", code="originator_state", field="state")
-    body, check = bytes(state[:-8]), bytes(state[-8:])
-    if not hmac.compare_digest(hashlib.sha256(body).digest()[:8], check):
-        raise DataError(f"saved {kind} DUKPT originator state is corrupt or truncated", code="originator_state",
-                        field="state")
-    return body
 
 
 def _valid_counters_from(counter: int) -> int:

@@ -82,8 +82,13 @@ def _mac(version: str, kbak: bytes, data: bytes) -> bytes:
     return _crypto.aes_cmac(kbak, data)
 
 
-def _ctr(kbek: bytes, counter_block: bytes, data: bytes) -> bytes:
-    return _crypto.aes_ctr(kbek, counter_block, data)
+def _crypt(version: str, kbek: bytes, iv: bytes, data: bytes, *, decrypt: bool) -> bytes:
+    """The version's encryption: TDES-CBC (A, B, C), AES-CBC (D) or AES-CTR (E, which is its own inverse)."""
+    if version in "ABC":
+        return (_crypto.tdes_cbc_decrypt if decrypt else _crypto.tdes_cbc_encrypt)(kbek, iv, data)
+    if version == "D":
+        return (_crypto.aes_cbc_decrypt if decrypt else _crypto.aes_cbc_encrypt)(kbek, iv, data)
+    return _crypto.aes_ctr(kbek, iv, data)
 
 
 def wrap(
@@ -141,17 +146,12 @@ def wrap(
     probe = h.text(0)
     total = len(probe) + 2 * clear_len + 2 * mac_len
     text = h.text(total).encode("ascii")
-    if version in "AC":
-        cipher = _crypto.tdes_cbc_encrypt(kbek, text[:8], payload)
+    if version in "AC":  # variant binding: the IV is the header, the MAC covers the ciphertext
+        cipher = _crypt(version, kbek, text[:8], payload, decrypt=False)
         tag = _mac(version, kbak, text + cipher)
-    else:
+    else:  # derivation binding: the MAC covers the clear key data and is the IV
         tag = _mac(version, kbak, text + payload)
-        if version == "B":
-            cipher = _crypto.tdes_cbc_encrypt(kbek, tag, payload)
-        elif version == "D":
-            cipher = _crypto.aes_cbc_encrypt(kbek, tag, payload)
-        else:
-            cipher = _ctr(kbek, tag, payload)
+        cipher = _crypt(version, kbek, tag, payload, decrypt=False)
     return text.decode("ascii") + cipher.hex().upper() + tag.hex().upper()
 
 
@@ -191,14 +191,10 @@ def unwrap(kbpk: bytes | str, key_block: str, *, lenient: bool = False) -> tuple
     kbek, kbak = _keys(raw_kbpk, version)
     if version in "AC":
         expected = _mac(version, kbak, text + cipher)
-        payload = _crypto.tdes_cbc_decrypt(kbek, text[:8], cipher) if hmac.compare_digest(expected, tag) else b""
+        verified = hmac.compare_digest(expected, tag)
+        payload = _crypt(version, kbek, text[:8], cipher, decrypt=True) if verified else b""
     else:
-        if version == "B":
-            payload = _crypto.tdes_cbc_decrypt(kbek, tag, cipher)
-        elif version == "D":
-            payload = _crypto.aes_cbc_decrypt(kbek, tag, cipher)
-        else:
-            payload = _ctr(kbek, tag, cipher)
+        payload = _crypt(version, kbek, tag, cipher, decrypt=True)
         expected = _mac(version, kbak, text + payload)
     if not hmac.compare_digest(expected, tag):
         raise VerificationError("key block MAC does not verify: wrong KBPK, or the block was altered",
