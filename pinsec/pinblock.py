@@ -165,25 +165,12 @@ def _random_nibbles(rng: Rng, count: int, *, low: int) -> list[int]:
     return out[:count]
 
 
-def _set_nibble(buf: bytearray, i: int, value: int) -> None:
-    if i & 1:
-        buf[i >> 1] = (buf[i >> 1] & 0xF0) | value
-    else:
-        buf[i >> 1] = (buf[i >> 1] & 0x0F) | (value << 4)
-
-
-def _nibble(buf: bytearray, i: int) -> int:
-    return buf[i >> 1] & 0xF if i & 1 else buf[i >> 1] >> 4
-
-
 def _pin_field(digits: bytes | bytearray, fmt: PinBlockFormat, rng: Rng) -> bytearray:
-    """The clear PIN field (before any PAN XOR) built in a bytearray from ASCII PIN digits."""
-    field = bytearray(16 if fmt is PinBlockFormat.ISO_4 else 8)
+    """The clear PIN field (before any PAN XOR) built in a bytearray from ASCII PIN digits.
+
+    The nibbles are small ints (interned by Python), so no immutable copy of the PIN is made.
+    """
     n = len(digits)
-    _set_nibble(field, 0, int(fmt))
-    _set_nibble(field, 1, n)
-    for i, d in enumerate(digits):
-        _set_nibble(field, 2 + i, d - 0x30)
     count = 16 - 2 - n
     if fmt is PinBlockFormat.ISO_1:
         fill = _random_nibbles(rng, count, low=0)
@@ -191,13 +178,14 @@ def _pin_field(digits: bytes | bytearray, fmt: PinBlockFormat, rng: Rng) -> byte
         fill = _random_nibbles(rng, count, low=0xA)
     else:
         fill = [0xA if fmt is PinBlockFormat.ISO_4 else 0xF] * count
-    for i, v in enumerate(fill):
-        _set_nibble(field, 2 + n + i, v)
+    nibbles = [int(fmt), n, *(d - 0x30 for d in digits), *fill]
+    field = bytearray((nibbles[i] << 4) | nibbles[i + 1] for i in range(0, 16, 2))
+    nibbles.clear()
     if fmt is PinBlockFormat.ISO_4:
         tail = rng(8)
         if len(tail) != 8:
             raise DataError(f"rng returned {len(tail)} bytes, expected 8", field="rng")
-        field[8:] = tail
+        field += tail
     return field
 
 
@@ -241,32 +229,29 @@ def _fail(check: str, message: str, hint: str) -> PinBlockError:
 
 def _field_digits(field: bytearray, fmt: PinBlockFormat, hint: str) -> bytearray:
     """Check every field of a clear PIN block / PIN field; return the PIN as ASCII digits."""
-    control = _nibble(field, 0)
-    if control != int(fmt):
-        raise _fail("control", f"control field is {control:X}, format {int(fmt)} requires {int(fmt)}", hint)
-    n = _nibble(field, 1)
-    if not PIN_MIN_DIGITS <= n <= PIN_MAX_DIGITS:
-        raise _fail("pin_length", f"PIN length field is {n}; ISO 9564-1 allows 4 to 12", hint)
-    digits = bytearray(n)
-    for i in range(n):
-        d = _nibble(field, 2 + i)
-        if d > 9:
-            _crypto.wipe(digits)
+    nibbles = [x for b in field[:8] for x in (b >> 4, b & 0xF)]
+    try:
+        if nibbles[0] != int(fmt):
+            raise _fail("control", f"control field is {nibbles[0]:X}, format {int(fmt)} requires {int(fmt)}", hint)
+        n = nibbles[1]
+        if not PIN_MIN_DIGITS <= n <= PIN_MAX_DIGITS:
+            raise _fail("pin_length", f"PIN length field is {n}; ISO 9564-1 allows 4 to 12", hint)
+        if any(d > 9 for d in nibbles[2 : 2 + n]):
             raise _fail("pin_digit", "PIN field holds a nibble that is not a decimal digit", hint)
-        digits[i] = 0x30 + d
-    fill = {_nibble(field, i) for i in range(2 + n, 16)}
-    if fmt in (PinBlockFormat.ISO_0, PinBlockFormat.ISO_2):
-        ok, rule = fill <= {0xF}, "F"
-    elif fmt is PinBlockFormat.ISO_3:
-        ok, rule = fill <= set(range(0xA, 0x10)), "A to F"
-    elif fmt is PinBlockFormat.ISO_4:
-        ok, rule = fill <= {0xA}, "A"
-    else:
-        ok, rule = True, "any"
-    if not ok:
-        _crypto.wipe(digits)
-        raise _fail("fill", f"fill digits are not all {rule} as format {int(fmt)} requires", hint)
-    return digits
+        fill = set(nibbles[2 + n :])
+        if fmt in (PinBlockFormat.ISO_0, PinBlockFormat.ISO_2):
+            ok, rule = fill <= {0xF}, "F"
+        elif fmt is PinBlockFormat.ISO_3:
+            ok, rule = fill <= set(range(0xA, 0x10)), "A to F"
+        elif fmt is PinBlockFormat.ISO_4:
+            ok, rule = fill <= {0xA}, "A"
+        else:
+            ok, rule = True, "any"
+        if not ok:
+            raise _fail("fill", f"fill digits are not all {rule} as format {int(fmt)} requires", hint)
+        return bytearray(0x30 + d for d in nibbles[2 : 2 + n])
+    finally:
+        nibbles.clear()
 
 
 def _parse_block(block: bytes | str, fmt: PinBlockFormat, what: str) -> bytes:
