@@ -173,3 +173,13 @@ def test_dukpt_records_share_derivations_and_bad_ksns_are_rejected(tmp_path: Pat
         for r in csv.DictReader(f):
             assert pinblock.decipher(DST, r["pin_block"], "4012345678909") == "1234"
     assert "ksn_counter_bits" in (tmp_path / "out.rejects.csv").read_text()
+
+
+def test_any_executor_the_caller_passes(setup, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    store, ids, _ = setup
+    _run(store, ids, tmp_path / "in.csv", tmp_path / "one.csv")
+    with ThreadPoolExecutor(max_workers=3) as pool:  # stands in for Dask's client.get_executor()
+        _run(store, ids, tmp_path / "in.csv", tmp_path / "pool.csv", executor=pool)
+    assert (tmp_path / "pool.csv").read_text() == (tmp_path / "one.csv").read_text()
