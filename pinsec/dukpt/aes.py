@@ -237,12 +237,17 @@ def _walk(key: bytes, kt: KeyType, suffix: bytes, working: int, bits: int,
     heads = _STEP_HEADS[kt]
     n = kt.length
     aes = _crypto.aes_blocks
+    # Derivation data as one integer per block: head || suffix || counter, the counter ORed in per step.
+    bases = [int.from_bytes(h + suffix + bytes(4), "big") for h in heads]
+    single = len(bases) == 1
     while bits:
         top = 1 << (bits.bit_length() - 1)
         working |= top
         bits ^= top
-        context = suffix + working.to_bytes(4, "big")
-        key = aes(key, b"".join(h + context for h in heads))[:n]
+        if single:
+            key = aes(key, (bases[0] | working).to_bytes(16, "big"))
+        else:
+            key = aes(key, b"".join((b | working).to_bytes(16, "big") for b in bases))[:n]
         if memo is not None:
             memo[(ik_id, working)] = key
     return key
