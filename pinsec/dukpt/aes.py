@@ -32,6 +32,7 @@ from .. import _crypto, mac, pinblock
 from .._hex import parse_hex
 from ..errors import DataError, InvalidKeyError, KeyPolicyError, KsnError
 from ._direction import by_direction
+from ._registers import advance, registers_at
 from ._state import seal, unseal
 
 __all__ = [
@@ -474,11 +475,8 @@ class Originator:
         ik_id, counter = _ksn(ksn)
         self = cls.__new__(cls)
         self._kt, self._ik_id, self._counter = kt, ik_id, counter
-        self._registers = [None] * 32
-        for p in range(32):
-            target = (counter & ~((1 << (p + 1)) - 1)) | (1 << p)
-            if target >= counter and target.bit_count() <= MAX_COUNTER_ONE_BITS:
-                self._registers[p] = _intermediate(bytes(initial_key), kt, ik_id, target)
+        self._registers = registers_at(counter, 32, MAX_COUNTER_ONE_BITS,
+                                       lambda target: _intermediate(bytes(initial_key), kt, ik_id, target))
         return self
 
     def __repr__(self) -> str:
@@ -506,17 +504,7 @@ class Originator:
         if counter > _COUNTER_MASK or counter == 0:
             raise KsnError("the originator's counter is exhausted: load or update the initial key",
                            code="ksn_exhausted", field="ksn")
-        low = counter & -counter
-        pos = low.bit_length() - 1
-        key = self._registers[pos]
-        if key is None:
-            raise KsnError("intermediate derivation key register is empty", code="originator_state", field="state")
-        if counter.bit_count() < MAX_COUNTER_ONE_BITS:
-            self._fill(key, counter, pos)
-            self._counter = counter + 1
-        else:
-            self._counter = counter + low
-        self._registers[pos] = None
+        key, self._counter = advance(self._registers, counter, MAX_COUNTER_ONE_BITS, self._fill)
         return Transaction(self._ik_id + counter.to_bytes(4, "big"), key, self._kt)
 
     def __iter__(self) -> Iterator[Transaction]:

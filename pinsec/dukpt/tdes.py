@@ -29,6 +29,7 @@ from .. import _crypto, mac, pinblock
 from .._hex import parse_hex
 from ..errors import DataError, InvalidKeyError, KsnError
 from ._direction import by_direction
+from ._registers import advance, registers_at
 from ._state import seal, unseal
 
 __all__ = [
@@ -416,13 +417,9 @@ class Originator:
         self = cls.__new__(cls)
         self._base = value & ~COUNTER_MASK
         counter = value & COUNTER_MASK
-        self._registers = [None] * COUNTER_BITS
         self._counter = counter
-        for p in range(COUNTER_BITS):
-            upper = counter & ~((1 << (p + 1)) - 1)
-            target = upper | (1 << p)
-            if target >= counter and target.bit_count() <= MAX_COUNTER_ONE_BITS:
-                self._registers[p] = _walk(key, self._base | target)
+        self._registers = registers_at(counter, COUNTER_BITS, MAX_COUNTER_ONE_BITS,
+                                       lambda target: _walk(key, self._base | target))
         return self
 
     def __repr__(self) -> str:
@@ -450,19 +447,8 @@ class Originator:
         if counter > COUNTER_MASK or counter == 0:
             raise KsnError("the originator's counter is exhausted: no more transactions with this initial key",
                            code="ksn_exhausted", field="ksn")
-        low = counter & -counter
-        pos = low.bit_length() - 1
-        key = self._registers[pos]
-        if key is None:  # cannot happen unless the state was tampered with
-            raise KsnError("future key register is empty", code="originator_state", field="state")
-        ksn = (self._base | counter).to_bytes(10, "big")
-        if counter.bit_count() < MAX_COUNTER_ONE_BITS:
-            self._fill(key, counter, pos)
-            self._counter = counter + 1
-        else:
-            self._counter = counter + low
-        self._registers[pos] = None
-        return Transaction(ksn, key.to_bytes(16, "big"))
+        key, self._counter = advance(self._registers, counter, MAX_COUNTER_ONE_BITS, self._fill)
+        return Transaction((self._base | counter).to_bytes(10, "big"), key.to_bytes(16, "big"))
 
     def __iter__(self) -> Iterator[Transaction]:
         while self._counter <= COUNTER_MASK:
