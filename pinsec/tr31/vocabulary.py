@@ -11,17 +11,19 @@ from ..errors import KeyBlockHeaderError
 __all__ = ["ALLOWED", "Algorithm", "Exportability", "KeyUsage", "ModeOfUse", "check_combination"]
 
 
+#: The header field each vocabulary names, for error messages.
+_FIELDS: Final = {"KeyUsage": "key usage", "Algorithm": "algorithm", "ModeOfUse": "mode of use",
+                  "Exportability": "exportability"}
+
+
 class _Letters(str, Enum):
     """An enum of TR-31 header letters: ``KeyUsage("P0")`` or ``KeyUsage.PIN_ENCRYPTION`` alike."""
 
     @classmethod
     def _missing_(cls, value: object) -> None:
-        raise KeyBlockHeaderError(f"{value!r} is not a TR-31 {cls._label()} value", code="unknown_value",
-                                  field=cls._label().replace(" ", "_"))
-
-    @classmethod
-    def _label(cls) -> str:
-        return "value"
+        label = _FIELDS.get(cls.__name__, "header")
+        raise KeyBlockHeaderError(f"{value!r} is not a TR-31 {label} value", code="unknown_value",
+                                  field=label.replace(" ", "_"))
 
     def __str__(self) -> str:
         return str(self.value)
@@ -73,9 +75,6 @@ class KeyUsage(_Letters):
     PIN_VERIFICATION_X9132_ALG1 = "V3"
     PIN_VERIFICATION_X9132_ALG2 = "V4"
 
-    @classmethod
-    def _label(cls) -> str:
-        return "key usage"
 
 
 class Algorithm(_Letters):
@@ -89,9 +88,6 @@ class Algorithm(_Letters):
     DSA = "S"
     TDES = "T"
 
-    @classmethod
-    def _label(cls) -> str:
-        return "algorithm"
 
 
 class ModeOfUse(_Letters):
@@ -109,9 +105,6 @@ class ModeOfUse(_Letters):
     DERIVE = "X"
     VARIANTS = "Y"
 
-    @classmethod
-    def _label(cls) -> str:
-        return "mode of use"
 
 
 class Exportability(_Letters):
@@ -121,9 +114,6 @@ class Exportability(_Letters):
     NON_EXPORTABLE = "N"
     SENSITIVE = "S"
 
-    @classmethod
-    def _label(cls) -> str:
-        return "exportability"
 
 
 _SYM = "TA"
