@@ -76,7 +76,6 @@ class KeyUsage(_Letters):
     PIN_VERIFICATION_X9132_ALG2 = "V4"
 
 
-
 class Algorithm(_Letters):
     """Key algorithm (header byte 7)."""
 
@@ -87,7 +86,6 @@ class Algorithm(_Letters):
     RSA = "R"
     DSA = "S"
     TDES = "T"
-
 
 
 class ModeOfUse(_Letters):
@@ -106,14 +104,12 @@ class ModeOfUse(_Letters):
     VARIANTS = "Y"
 
 
-
 class Exportability(_Letters):
     """Exportability (header byte 11)."""
 
     TRUSTED = "E"
     NON_EXPORTABLE = "N"
     SENSITIVE = "S"
-
 
 
 _SYM = "TA"
