@@ -8,6 +8,8 @@ Errors: :mod:`pinsec.errors`.
 
 from __future__ import annotations
 
+import logging
+
 from . import errors
 from .errors import (
     BackendError,
@@ -20,6 +22,10 @@ from .errors import (
 from .hsm import Hsm, KeyAttributes, KeyHandle
 
 __version__ = "0.1.0"
+
+# A library logs, the application decides where it goes (pinsec.hsm operations, pinsec.audit for the
+# Authorised state's clear-material operations and refusals).
+logging.getLogger("pinsec").addHandler(logging.NullHandler())
 
 __all__ = [
     "BackendError",

@@ -28,7 +28,7 @@ class Crash(Exception):
 def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, str], dict[str, str]]:
     monkeypatch.setenv("PINSEC_LMK", LMK)  # workers read the LMK from their environment
     store = tmp_path / "keys.json"
-    hsm = pinsec.Hsm(keystore=store)
+    hsm = pinsec.Hsm(keystore=store, authorized=True)
     ids = {
         "src": hsm.import_clear_key(SRC, KeyAttributes("P0", "T", "D")).id,
         "dst": hsm.import_clear_key(DST, KeyAttributes("P0", "T", "E")).id,
@@ -75,7 +75,8 @@ def test_translates_every_good_record_and_rejects_the_rest(setup, tmp_path: Path
         assert pinblock.decipher(DST, r["pin_block"], pans[r["id"]]) == pins[r["id"]]
     with (tmp_path / "out.rejects.csv").open() as f:
         rejects = {r["id"]: r["error"] for r in csv.DictReader(f)}
-    assert rejects["r0017"] == "invalid_pin_block" and rejects["r0033"].startswith("bad_")
+    # Bad hex and a field check failing after decipherment give the same code: no format oracle.
+    assert rejects["r0017"] == "invalid_pin_block" and rejects["r0033"] == "invalid_pin_block"
     assert not list(tmp_path.glob("*.partial")) and not list(tmp_path.glob("*.progress"))
     text = (tmp_path / "out.rejects.csv").read_text() + (tmp_path / "out.csv").read_text()
     assert not any(pan in text for pan in pans.values())
@@ -160,7 +161,7 @@ def test_dukpt_records_share_derivations_and_bad_ksns_are_rejected(tmp_path: Pat
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     # X9.24-1:2009 A.4: BDK, and the published encrypted PIN blocks of counters 1 and 2 (PIN 1234).
     monkeypatch.setenv("PINSEC_LMK", LMK)
-    hsm = pinsec.Hsm(keystore=tmp_path / "keys.json")
+    hsm = pinsec.Hsm(keystore=tmp_path / "keys.json", authorized=True)
     bdk = hsm.import_clear_key(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"), KeyAttributes("B0", "T", "X"))
     dst = hsm.import_clear_key(DST, KeyAttributes("P0", "T", "E"))
     rows = [("t1", "1B9C1845EB993A7A", "FFFF9876543210E00001"), ("t2", "10A01C8D02C69107", "FFFF9876543210E00002"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pinsec import pinblock
+from pinsec import kcv, pinblock
 from pinsec.cli import main
 
 LMK = "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
@@ -21,15 +21,24 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, 
 
 def test_acquirer_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "lmk.hex").write_text(LMK)
+    (tmp_path / "lmk.hex").chmod(0o600)
     monkeypatch.setenv("PINSEC_LMK_FILE", str(tmp_path / "lmk.hex"))
     store = str(tmp_path / "keys.json")
-    # X9.24-1:2009 A.4 BDK as two components whose XOR is it (the second is the BDK itself).
-    code, bdk, _ = run(capsys, "key", "import", "--keystore", store, "--usage", "B0", "--algorithm", "T", "--mode",
-                       "X", "--exportability", "N", "--component", "00" * 16, "--component",
-                       "0123456789ABCDEFFEDCBA9876543210", "--kcv", "08D7B4")
-    assert code == 0 and isinstance(bdk, dict) and bdk["kcv"] == "08D7B4"
+    # X9.24-1:2009 A.4 BDK (published KCV 08D7B4) as two components whose XOR is it; each component's KCV
+    # comes from pinsec.kcv, checked against the KC blocks of published TR-31 vectors (tests/test_tr31.py).
+    c1 = "F0E1D2C3B4A5968778695A4B3C2D1E0F"
+    c2 = bytes(a ^ b for a, b in zip(bytes.fromhex(c1), bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"),
+                                     strict=True)).hex()
+    ceremony = ["key", "import", "--keystore", store, "--usage", "B0", "--algorithm", "T", "--mode", "X",
+                "--component", c1, "--component", c2, "--component-kcv", kcv.legacy_kcv(bytes.fromhex(c1)),
+                "--component-kcv", kcv.legacy_kcv(bytes.fromhex(c2)), "--kcv", "08D7B4"]
+    code, _, err = run(capsys, *ceremony)
+    assert code == 2 and "not_authorized" in err
+    code, bdk, _ = run(capsys, *ceremony, "--authorized")
+    assert code == 0 and isinstance(bdk, dict) and bdk["kcv"] == "08D7B4" and bdk["exportability"] == "N"
     code, zpk, _ = run(capsys, "key", "import", "--keystore", store, "--usage", "P0", "--algorithm", "T", "--mode",
-                       "B", "--component", "F039121BEC83D26B169BDCD5B22AAF8F")
+                       "B", "--exportability", "E", "--component", "F039121BEC83D26B169BDCD5B22AAF8F",
+                       "--authorized")
     assert isinstance(zpk, dict)
     code, listing, _ = run(capsys, "key", "list", "--keystore", store)
     assert isinstance(listing, dict) and {k["id"] for k in listing["keys"]} == {bdk["id"], zpk["id"]}  # type: ignore[union-attr, index]

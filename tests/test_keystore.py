@@ -18,7 +18,7 @@ KEY = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
 
 
 def _store_with_keys(path: Path) -> tuple[pinsec.Hsm, list[pinsec.KeyHandle]]:
-    hsm = pinsec.Hsm(keystore=path, lmk=LMK)
+    hsm = pinsec.Hsm(keystore=path, lmk=LMK, authorized=True)
     handles = [
         hsm.import_clear_key(KEY, KeyAttributes("P0", "T", "B")),
         hsm.generate_key(KeyAttributes("K1", "A", "B"), length=32),
@@ -52,6 +52,7 @@ def test_lmk_from_environment_and_file(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.delenv("PINSEC_LMK")
     lmk_file = tmp_path / "lmk.hex"
     lmk_file.write_text(LMK[:32] + "\n" + LMK[32:] + "\n")
+    lmk_file.chmod(0o600)
     monkeypatch.setenv("PINSEC_LMK_FILE", str(lmk_file))
     assert len(pinsec.Hsm(keystore=path).list_keys()) == 3
     monkeypatch.delenv("PINSEC_LMK_FILE")
@@ -72,7 +73,7 @@ def test_wrong_lmk_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "keys.json"
     _store_with_keys(path)
     with pytest.raises(VerificationError) as info:
-        pinsec.Hsm(keystore=path, lmk="FF" * 32)
+        pinsec.Hsm(keystore=path, lmk="5A" * 31 + "A5")
     assert info.value.code == "keystore_tampered"
 
 

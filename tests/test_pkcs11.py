@@ -39,7 +39,7 @@ def _extractable_key(backend, bdk: pinsec.KeyHandle, ksn: bytes, usage: aes.KeyU
 
 @pytest.mark.parametrize("bdk", [BDK128, BDK128 + BDK128[:8], BDK256], ids=["AES-128", "AES-192", "AES-256"])
 def test_aes_dukpt_in_the_token_is_bit_identical(backend, bdk: bytes) -> None:  # type: ignore[no-untyped-def]
-    hsm = pinsec.Hsm(backend)
+    hsm = pinsec.Hsm(backend, authorized=True)
     h = hsm.import_clear_key(bdk, KeyAttributes("B0", "A", "X", "00", "N"))
     rng = random.Random(len(bdk))
     ksns = [bytes.fromhex("1234567890123456000000" + c) for c in ("01", "02", "08")]
@@ -52,9 +52,9 @@ def test_aes_dukpt_in_the_token_is_bit_identical(backend, bdk: bytes) -> None:  
 
 
 def test_published_pin_key_kcv_from_the_token(backend) -> None:  # type: ignore[no-untyped-def]
-    hsm = pinsec.Hsm(backend, require_in_device=True)
+    hsm = pinsec.Hsm(backend, require_in_device=True, authorized=True)
     bdk = hsm.import_clear_key(BDK128, KeyAttributes("B0", "A", "X", "00", "N"))
-    software = pinsec.Hsm()
+    software = pinsec.Hsm(authorized=True)
     sbdk = software.import_clear_key(BDK128, KeyAttributes("B0", "A", "X", "00", "N"))
     for ksn in ("123456789012345600000001", "1234567890123456FFFF0000"):
         k = hsm.derive_dukpt_key(bdk, ksn, purpose="pin")  # entirely in the token, allowed in-device
@@ -63,7 +63,7 @@ def test_published_pin_key_kcv_from_the_token(backend) -> None:  # type: ignore[
 
 
 def test_templates_are_complete_and_minimal(backend) -> None:  # type: ignore[no-untyped-def]
-    hsm = pinsec.Hsm(backend)
+    hsm = pinsec.Hsm(backend, authorized=True)
     a = backend._p.Attribute
     bdk = hsm.import_clear_key(BDK128, KeyAttributes("B0", "A", "X"))
     enc_only = hsm.import_clear_key(ZPK, KeyAttributes("P0", "T", "E"))
@@ -75,7 +75,7 @@ def test_templates_are_complete_and_minimal(backend) -> None:  # type: ignore[no
 
 
 def test_in_device_policy(backend) -> None:  # type: ignore[no-untyped-def]
-    hsm = pinsec.Hsm(backend, require_in_device=True)
+    hsm = pinsec.Hsm(backend, require_in_device=True, authorized=True)
     zpk = hsm.import_clear_key(ZPK, KeyAttributes("P0", "T", "B"))
     m6 = hsm.import_clear_key(BDK128, KeyAttributes("M6", "A", "C"))
     m3 = hsm.import_clear_key(ZPK, KeyAttributes("M3", "T", "C"))
@@ -92,7 +92,7 @@ def test_in_device_policy(backend) -> None:  # type: ignore[no-untyped-def]
 def test_without_hybrid_mode_host_operations_are_unsupported() -> None:
     b = pkcs11_backend(hybrid=False)
     try:
-        hsm = pinsec.Hsm(b)
+        hsm = pinsec.Hsm(b, authorized=True)
         zpk = hsm.import_clear_key(ZPK, KeyAttributes("P0", "T", "B"))
         assert zpk.kcv == hsm.kcv(zpk) == kcv.legacy_kcv(ZPK)  # computed by the token, equal to the host's
         block = pinblock.encipher(ZPK, "1234", "4012345678909")
@@ -113,7 +113,7 @@ def test_device_errors_map_to_backend_errors() -> None:
 
 
 def test_threads_deriving_and_translating_on_the_token(backend) -> None:  # type: ignore[no-untyped-def]
-    hsm = pinsec.Hsm(backend)
+    hsm = pinsec.Hsm(backend, authorized=True)
     bdk = hsm.import_clear_key(BDK128, KeyAttributes("B0", "A", "X", "00", "N"))
     zpk = hsm.import_clear_key(ZPK, KeyAttributes("P0", "T", "B"))
 
@@ -122,7 +122,7 @@ def test_threads_deriving_and_translating_on_the_token(backend) -> None:  # type
         for i in range(25):
             ksn = bytes.fromhex("1234567890123456") + (seed * 1000 + i + 1).to_bytes(4, "big")
             k = hsm.derive_dukpt_key(bdk, ksn, purpose="pin")
-            assert k.kcv == pinsec.Hsm().import_clear_key(
+            assert k.kcv == pinsec.Hsm(authorized=True).import_clear_key(
                 aes.derive_working_key(BDK128, ksn, aes.KeyUsage.PIN_ENCRYPTION, aes.KeyType.AES128),
                 KeyAttributes("P0", "A", "B")).kcv
             hsm.destroy(k)

@@ -13,7 +13,15 @@ from typing import Final
 from ..dukpt import aes, tdes
 from ..errors import DataError, KsnError
 
-__all__ = ["PURPOSES", "aes_usage", "working_key", "working_key_algorithm", "working_key_check", "working_keys"]
+__all__ = [
+    "PURPOSES",
+    "aes_key_type",
+    "aes_usage",
+    "working_key",
+    "working_key_algorithm",
+    "working_key_check",
+    "working_keys",
+]
 
 PURPOSES: Final = ("pin", "mac_request", "mac_response", "data_request", "data_response")
 
@@ -44,11 +52,34 @@ def aes_usage(purpose: str) -> aes.KeyUsage:
     return _AES[_purpose(purpose)]
 
 
+def aes_key_type(name: str | None) -> aes.KeyType:
+    """The AES DUKPT working key type named (``AES128`` when None), or :class:`DataError` naming the choices.
+
+    >>> aes_key_type("tdes2").name
+    'TDES2'
+    >>> aes_key_type("AES512")
+    Traceback (most recent call last):
+    ...
+    pinsec.errors.DataError: unknown AES DUKPT key type 'AES512': one of TDES2, TDES3, AES128, ...
+    """
+    if name is None:
+        return aes.KeyType.AES128
+    if isinstance(name, str) and name.isascii():
+        found = aes.KeyType.__members__.get(name.upper())
+        if found is not None:
+            return found
+    shown = name if isinstance(name, str) and name.isascii() and name.isprintable() and len(name) <= 16 else "?"
+    raise DataError(f"unknown AES DUKPT key type {shown!r}: one of {', '.join(aes.KeyType.__members__)}",
+                    code="unknown_key_type", field="dukpt_key_type")
+
+
 def working_key_algorithm(bdk_algorithm: str, key_type: str | None) -> str:
-    """The TR-31 algorithm letter of the working key: ``T`` for TDES DUKPT and AES DUKPT TDES key types."""
+    """The TR-31 algorithm letter of the working key: ``T`` for TDES DUKPT and AES DUKPT TDES key types,
+    ``H`` for AES DUKPT HMAC key types, ``A`` otherwise."""
     if bdk_algorithm == "T":
         return "T"
-    return "T" if (key_type or "AES128").upper().startswith("TDES") else "A"
+    name = aes_key_type(key_type).name
+    return "T" if name.startswith("TDES") else ("H" if name.startswith("HMAC") else "A")
 
 
 def working_keys(
@@ -60,7 +91,7 @@ def working_keys(
     if bdk_algorithm == "T":
         return tdes.derive_working_keys(bdk, ksns, _TDES[purpose])
     if bdk_algorithm == "A":
-        return aes.derive_working_keys(bdk, ksns, _AES[purpose], aes.KeyType[(key_type or "AES128").upper()])
+        return aes.derive_working_keys(bdk, ksns, _AES[purpose], aes_key_type(key_type))
     raise DataError(f"a BDK of algorithm {bdk_algorithm} cannot derive DUKPT keys (T or A)", field="bdk")
 
 
@@ -77,6 +108,5 @@ def working_key(bdk: bytes, bdk_algorithm: str, ksn: bytes, purpose: str, key_ty
     if bdk_algorithm == "T":
         return tdes.derive_working_key(bdk, ksn, _TDES[purpose])
     if bdk_algorithm == "A":
-        kt = aes.KeyType[(key_type or "AES128").upper()]
-        return aes.derive_working_key(bdk, ksn, _AES[purpose], kt)
+        return aes.derive_working_key(bdk, ksn, _AES[purpose], aes_key_type(key_type))
     raise DataError(f"a BDK of algorithm {bdk_algorithm} cannot derive DUKPT keys (T or A)", field="bdk")

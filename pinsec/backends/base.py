@@ -9,7 +9,7 @@ interface, as pyca/cryptography once had, was tried elsewhere and abandoned; com
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol, runtime_checkable
@@ -19,6 +19,7 @@ from ..hsm.keys import KeyAttributes, KeyHandle
 
 __all__ = [
     "OPERATIONS",
+    "Admit",
     "Backend",
     "Capability",
     "MacAlgorithm",
@@ -67,6 +68,11 @@ class StoredKey:
     attributes: KeyAttributes
     length: int
     kcv: str
+
+
+#: The Hsm's check of a new key's record (attributes, length, KCV), run by the backend after it has built
+#: the key and before it keeps or persists it: raising refuses the key and nothing is left behind.
+Admit = Callable[[StoredKey], None]
 
 
 @dataclass(frozen=True)
@@ -134,17 +140,27 @@ class Backend(Protocol):
         """Every key the backend holds (a persistent store gives back the same ids when reopened)."""
         ...
 
-    def generate_key(self, attributes: KeyAttributes, length: int) -> StoredKey: ...
+    def stored_key(self, key_id: str) -> StoredKey:
+        """The backend's own record of a key (attributes are read from here on every use)."""
+        ...
 
-    def import_clear_key(self, material: bytes, attributes: KeyAttributes) -> StoredKey: ...
+    def generate_key(self, attributes: KeyAttributes, length: int, *, admit: Admit | None = None) -> StoredKey: ...
 
-    def import_key_block(self, block: str, kbpk: KeyHandle, *, lenient: bool) -> StoredKey:
+    def import_clear_key(self, material: bytes, attributes: KeyAttributes, *, admit: Admit | None = None
+                         ) -> StoredKey: ...
+
+    def import_key_block(self, block: str, kbpk: KeyHandle, *, lenient: bool, admit: Admit | None = None
+                         ) -> StoredKey:
         """Unwrap and store; the block's header becomes the key's attributes."""
         ...
 
-    def export_key_block(self, key: KeyHandle, kbpk: KeyHandle, *, version: str) -> str: ...
+    def export_key_block(self, key: KeyHandle, kbpk: KeyHandle, *, version: str) -> str:
+        """Wrap; refused for a key the backend stores as non-exportable."""
+        ...
 
-    def export_clear_key(self, key: KeyHandle) -> bytes: ...
+    def export_clear_key(self, key: KeyHandle) -> bytes:
+        """The clear key; refused for a key the backend stores as non-exportable."""
+        ...
 
     def kcv(self, key: KeyHandle) -> str: ...
 
@@ -168,7 +184,8 @@ class Backend(Protocol):
         ...
 
     def derive_dukpt_key(
-        self, bdk: KeyHandle, ksn: bytes, *, purpose: str, key_type: str | None, attributes: KeyAttributes
+        self, bdk: KeyHandle, ksn: bytes, *, purpose: str, key_type: str | None, attributes: KeyAttributes,
+        admit: Admit | None = None,
     ) -> StoredKey:
         """Derive a DUKPT working key into the backend (``purpose``: pin, mac_request, ... see Hsm)."""
         ...

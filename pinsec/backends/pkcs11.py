@@ -26,7 +26,7 @@ import secrets
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 from ..dukpt import aes as aes_dukpt
 from ..errors import (
@@ -40,7 +40,7 @@ from ..errors import (
 )
 from ..hsm.keys import KeyAttributes, KeyHandle
 from . import _dukpt
-from .base import OPERATIONS, Capability, MacAlgorithm, MacKey, PinKey, PinVerification, StoredKey
+from .base import OPERATIONS, Admit, Capability, MacAlgorithm, MacKey, PinKey, PinVerification, StoredKey
 from .software import SoftwareBackend
 
 __all__ = ["Pkcs11Backend"]
@@ -126,6 +126,9 @@ class Pkcs11Backend:
     def __repr__(self) -> str:
         return f"Pkcs11Backend(keys={len(self._stored)}, hybrid={self._shadow is not None})"
 
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        raise TypeError("an HSM backend holds keys and cannot be pickled")
+
     def close(self) -> None:
         """Destroy this backend's session keys in the token."""
         with _device("destroying keys"):
@@ -164,12 +167,32 @@ class Pkcs11Backend:
     def list_keys(self) -> list[StoredKey]:
         return list(self._stored.values())
 
-    def _object(self, key: KeyHandle) -> Any:
-        obj = self._objects.get(key.id)
-        if obj is None:
+    def stored_key(self, key_id: str) -> StoredKey:
+        stored = self._stored.get(key_id)
+        if stored is None:
             raise InvalidKeyError("no such key in this HSM (destroyed, or from another HSM)", code="unknown_key",
                                   field="key")
-        return obj
+        return stored
+
+    def _object(self, key: KeyHandle) -> Any:
+        s = self.stored_key(key.id)
+        if (key.attributes, key.length, key.kcv) != (s.attributes, s.length, s.kcv):
+            raise KeyPolicyError("the handle does not match the key stored under its id", code="handle_mismatch",
+                                 field="key")
+        return self._objects[key.id]
+
+    def _keep(self, obj: Any, stored: StoredKey, admit: Admit | None) -> StoredKey:
+        """Admit a key made in the token (the Hsm's check); a refused one is destroyed at once."""
+        if admit is not None:
+            try:
+                admit(stored)
+            except BaseException:
+                with _device("destroying a refused key"):
+                    obj.destroy()
+                raise
+        self._objects[stored.id] = obj
+        self._stored[stored.id] = stored
+        return stored
 
     def _template(self, attributes: KeyAttributes, key_id: str, *, extractable: bool = False) -> dict[Any, Any]:
         """Complete and minimal: every capability named, only the usage's granted."""
@@ -231,7 +254,8 @@ class Pkcs11Backend:
 
         return encrypt(_dbl(encrypt(bytes(16))))[:5].hex().upper()
 
-    def _create(self, key_id: str, material: bytes, attributes: KeyAttributes, kcv: str | None) -> StoredKey:
+    def _create(self, key_id: str, material: bytes, attributes: KeyAttributes, kcv: str | None,
+                admit: Admit | None = None) -> StoredKey:
         a = self._p.Attribute
         template = self._template(attributes, key_id)
         template.update({a.CLASS: self._p.ObjectClass.SECRET_KEY, a.KEY_TYPE: self._key_type(attributes, len(material)),
@@ -239,30 +263,28 @@ class Pkcs11Backend:
         with _device("creating a key"):
             obj = self._session.create_object(template)
         token_kcv = self._token_kcv(obj, attributes)
-        stored = StoredKey(key_id, attributes, len(material), token_kcv or kcv or "")
-        self._objects[key_id] = obj
-        self._stored[key_id] = stored
-        return stored
+        return self._keep(obj, StoredKey(key_id, attributes, len(material), token_kcv or kcv or ""), admit)
 
-    def import_clear_key(self, material: bytes, attributes: KeyAttributes) -> StoredKey:
+    def import_clear_key(self, material: bytes, attributes: KeyAttributes, *, admit: Admit | None = None
+                         ) -> StoredKey:
         if self._shadow is not None:
-            host = self._shadow.import_clear_key(material, attributes)
+            host = self._shadow.import_clear_key(material, attributes, admit=admit)
             return self._create(host.id, material, attributes, host.kcv)
-        return self._create(secrets.token_hex(8), material, attributes, None)
+        from .software import check_not_degenerate
 
-    def generate_key(self, attributes: KeyAttributes, length: int) -> StoredKey:
+        check_not_degenerate(material, attributes.algorithm.value)
+        return self._create(secrets.token_hex(8), material, attributes, None, admit)
+
+    def generate_key(self, attributes: KeyAttributes, length: int, *, admit: Admit | None = None) -> StoredKey:
         if self._shadow is not None:
-            host = self._shadow.generate_key(attributes, length)
-            return self._create(host.id, self._shadow.clear_material(host.id), attributes, host.kcv)
+            host = self._shadow.generate_key(attributes, length, admit=admit)
+            return self._create(host.id, self._shadow._clear_material(host.id), attributes, host.kcv)
         key_id = secrets.token_hex(8)
         template = self._template(attributes, key_id)
         with _device("generating a key"):
             obj = self._session.generate_key(self._key_type(attributes, length), length * 8
                                              if attributes.algorithm.value != "T" else None, template=template)
-        stored = StoredKey(key_id, attributes, length, self._token_kcv(obj, attributes) or "")
-        self._objects[key_id] = obj
-        self._stored[key_id] = stored
-        return stored
+        return self._keep(obj, StoredKey(key_id, attributes, length, self._token_kcv(obj, attributes) or ""), admit)
 
     def kcv(self, key: KeyHandle) -> str:
         value = self._token_kcv(self._object(key), key.attributes)
@@ -278,15 +300,20 @@ class Pkcs11Backend:
         if self._shadow is not None and key.id in {s.id for s in self._shadow.list_keys()}:
             self._shadow.destroy(key)
 
-    def import_key_block(self, block: str, kbpk: KeyHandle, *, lenient: bool) -> StoredKey:
+    def import_key_block(self, block: str, kbpk: KeyHandle, *, lenient: bool, admit: Admit | None = None
+                         ) -> StoredKey:
+        self._object(kbpk)
         host = self._host("import_key_block")
-        stored = host.import_key_block(block, kbpk, lenient=lenient)
-        return self._create(stored.id, host.clear_material(stored.id), stored.attributes, stored.kcv)
+        stored = host.import_key_block(block, kbpk, lenient=lenient, admit=admit)
+        return self._create(stored.id, host._clear_material(stored.id), stored.attributes, stored.kcv)
 
     def export_key_block(self, key: KeyHandle, kbpk: KeyHandle, *, version: str) -> str:
+        self._object(key)
+        self._object(kbpk)
         return self._host("export_key_block").export_key_block(key, kbpk, version=version)
 
     def export_clear_key(self, key: KeyHandle) -> bytes:
+        self._object(key)
         return self._host("export_clear_key").export_clear_key(key)
 
     # ------------------------------------------------------------------------------------- PIN (hybrid)
@@ -358,22 +385,21 @@ class Pkcs11Backend:
         return out
 
     def derive_dukpt_key(
-        self, bdk: KeyHandle, ksn: bytes, *, purpose: str, key_type: str | None, attributes: KeyAttributes
+        self, bdk: KeyHandle, ksn: bytes, *, purpose: str, key_type: str | None, attributes: KeyAttributes,
+        admit: Admit | None = None,
     ) -> StoredKey:
+        self._object(bdk)
         alg = bdk.attributes.algorithm.value
-        kt_name = (key_type or "AES128").upper()
-        if alg != "A" or kt_name.startswith("TDES"):
+        kt = _dukpt.aes_key_type(key_type)
+        if alg != "A" or kt.name.startswith("TDES"):
             host = self._host("derive_dukpt_key")
-            stored = host.derive_dukpt_key(bdk, ksn, purpose=purpose, key_type=key_type, attributes=attributes)
-            return self._create(stored.id, host.clear_material(stored.id), attributes, stored.kcv)
+            stored = host.derive_dukpt_key(bdk, ksn, purpose=purpose, key_type=key_type, attributes=attributes,
+                                           admit=admit)
+            return self._create(stored.id, host._clear_material(stored.id), attributes, stored.kcv)
         usage = _dukpt.aes_usage(purpose)
         key_id = secrets.token_hex(8)
-        kt = aes_dukpt.KeyType[kt_name]
         obj = self._aes_dukpt_key(bdk, ksn, usage, kt, self._template(attributes, key_id))
-        stored = StoredKey(key_id, attributes, kt.length, self._token_kcv(obj, attributes) or "")
-        self._objects[key_id] = obj
-        self._stored[key_id] = stored
-        return stored
+        return self._keep(obj, StoredKey(key_id, attributes, kt.length, self._token_kcv(obj, attributes) or ""), admit)
 
     # ------------------------------------------------------------------------------------------- MACs
 
@@ -386,7 +412,7 @@ class Pkcs11Backend:
                 return None
             usage = aes_dukpt.KeyUsage.MAC_GENERATION if key.direction == "request" else (
                 aes_dukpt.KeyUsage.MAC_VERIFICATION)
-            kt = aes_dukpt.KeyType[(key.dukpt_key_type or "AES128").upper()]
+            kt = _dukpt.aes_key_type(key.dukpt_key_type)
             tmp = self._aes_dukpt_key(key.key, key.ksn, usage, kt, {a.TOKEN: False, a.SIGN: True, a.SENSITIVE: True,
                                                                        a.EXTRACTABLE: False})
             try:

@@ -2,7 +2,12 @@
 
 Keys live in this process, in ``bytearray``s wiped on destroy; with a :class:`~pinsec.hsm.keystore.KeyStore`
 they also persist on disk as key blocks under the local master key. Nothing leaves the backend in clear
-except through :meth:`export_clear_key`, which :class:`pinsec.Hsm` only calls behind an explicit opt-in.
+except through :meth:`export_clear_key`, which :class:`pinsec.Hsm` calls only in the Authorised state and
+which refuses a key stored as non-exportable whatever the caller claims.
+
+Every method that names a key reads the key's attributes from this backend's own record: a handle whose
+attributes differ from the stored ones is refused (``handle_mismatch``), so attributes are a property of
+the stored key, never of the caller's object. The backend refuses to be pickled.
 """
 
 from __future__ import annotations
@@ -12,15 +17,23 @@ import secrets
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, NoReturn
 
 from .. import _crypto, kcv, mac, pin, pinblock, tr31
-from ..errors import DataError, InvalidKeyError, PinsecError, UnsupportedOperation, VerificationError
+from ..errors import (
+    DataError,
+    InvalidKeyError,
+    KeyPolicyError,
+    PinsecError,
+    UnsupportedOperation,
+    VerificationError,
+)
 from ..hsm.keys import KeyAttributes, KeyHandle
 from ..hsm.keystore import KeyStore
 from . import _dukpt
-from .base import OPERATIONS, Capability, MacAlgorithm, MacKey, PinKey, PinVerification, StoredKey
+from .base import OPERATIONS, Admit, Capability, MacAlgorithm, MacKey, PinKey, PinVerification, StoredKey
 
-__all__ = ["SoftwareBackend", "adjust_parity", "check_value"]
+__all__ = ["SoftwareBackend", "adjust_parity", "check_not_degenerate", "check_value"]
 
 
 def adjust_parity(key: bytes) -> bytes:
@@ -42,6 +55,23 @@ def check_value(material: bytes, algorithm: str) -> str:
     return _crypto.hmac_sha256(material, bytes(16))[:3].hex().upper()
 
 
+def check_not_degenerate(material: bytes, algorithm: str) -> None:
+    """Refuse a TDES key that is single DES in disguise: equal halves (K1 = K2, or K2 = K3 for three
+    keys), compared without the parity bits.
+
+    >>> check_not_degenerate(bytes.fromhex("0123456789ABCDEF0123456789ABCDEE"), "T")
+    Traceback (most recent call last):
+    ...
+    pinsec.errors.InvalidKeyError: a TDES key with equal halves is single DES in disguise
+    """
+    if algorithm != "T":
+        return
+    parts = [bytes(b & 0xFE for b in material[i:i + 8]) for i in range(0, len(material), 8)]
+    if len(parts) >= 2 and (parts[0] == parts[1] or parts[-1] == parts[-2]):
+        raise InvalidKeyError("a TDES key with equal halves is single DES in disguise", code="weak_key",
+                              field="key")
+
+
 @dataclass
 class _Entry:
     material: bytearray
@@ -60,12 +90,25 @@ class SoftwareBackend:
         self._lock = threading.RLock()
         self._store = store
         self._keys: dict[str, _Entry] = {}
-        if store is not None:
-            for key_id, (attributes, material) in store.load().items():
-                self._keys[key_id] = self._entry(key_id, material, attributes)
+        self._reload()
+
+    def _reload(self) -> None:
+        """(Re)read the key store: keys other processes added appear, keys they destroyed go."""
+        if self._store is None:
+            return
+        with self._lock:
+            loaded = self._store.load()
+            for key_id in [k for k in self._keys if k not in loaded]:
+                _crypto.wipe(self._keys.pop(key_id).material)
+            for key_id, (attributes, material) in loaded.items():
+                if key_id not in self._keys:
+                    self._keys[key_id] = self._entry(key_id, material, attributes)
 
     def __repr__(self) -> str:
         return f"SoftwareBackend(keys={len(self._keys)}, persistent={self._store is not None})"
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        raise TypeError("an HSM backend holds keys and cannot be pickled")
 
     # ------------------------------------------------------------------------------------------ keys
 
@@ -75,8 +118,22 @@ class SoftwareBackend:
         return caps
 
     def list_keys(self) -> list[StoredKey]:
+        self._reload()
         with self._lock:
             return [e.stored for e in self._keys.values()]
+
+    def _lookup(self, key_id: str) -> _Entry:
+        with self._lock:
+            entry = self._keys.get(key_id)
+            if entry is None and self._store is not None and self._store.path is not None:
+                self._reload()
+                entry = self._keys.get(key_id)
+        if entry is None:
+            raise InvalidKeyError("no such key in this HSM", code="unknown_key", field="key")
+        return entry
+
+    def stored_key(self, key_id: str) -> StoredKey:
+        return self._lookup(key_id).stored
 
     @staticmethod
     def _entry(key_id: str, material: bytes, attributes: KeyAttributes) -> _Entry:
@@ -90,72 +147,96 @@ class SoftwareBackend:
                 raise InvalidKeyError(f"HMAC key is {len(material)} bytes, expected 16 to 64", field="key")
         else:
             raise InvalidKeyError(f"the software HSM holds T, A and H keys, not algorithm {alg}", field="algorithm")
+        check_not_degenerate(material, alg)
         stored = StoredKey(key_id, attributes, len(material), check_value(material, alg))
         return _Entry(bytearray(material), stored)
 
-    def _add(self, material: bytes, attributes: KeyAttributes) -> StoredKey:
-        entry = self._entry(secrets.token_hex(8), material, attributes)
+    def _add(self, material: bytes, attributes: KeyAttributes, admit: Admit | None, key_id: str | None = None,
+             block: str | None = None) -> StoredKey:
+        """Keep a key: its record is built, admitted by the Hsm's check, stored, and only then usable."""
+        entry = self._entry(key_id or secrets.token_hex(8), material, attributes)
+        if admit is not None:
+            admit(entry.stored)
         with self._lock:
+            if self._store is not None:
+                if block is None:
+                    self._store.add(entry.stored.id, attributes, material)
+                else:
+                    self._store.adopt(entry.stored.id, block)
             self._keys[entry.stored.id] = entry
-            self._persist()
         return entry.stored
 
-    def _persist(self) -> None:
-        if self._store is not None:
-            self._store.save({k: (e.stored.attributes, bytes(e.material)) for k, e in self._keys.items()})
+    def _record(self, key: KeyHandle) -> _Entry:
+        """The stored entry of ``key``, refused if the handle's attributes are not the stored ones."""
+        entry = self._lookup(key.id)
+        s = entry.stored
+        if (key.attributes, key.length, key.kcv) != (s.attributes, s.length, s.kcv):
+            raise KeyPolicyError("the handle does not match the key stored under its id", code="handle_mismatch",
+                                 field="key")
+        return entry
 
     def _material(self, key: KeyHandle) -> bytes:
-        return self.clear_material(key.id)
+        return bytes(self._record(key).material)
 
-    def generate_key(self, attributes: KeyAttributes, length: int) -> StoredKey:
+    def generate_key(self, attributes: KeyAttributes, length: int, *, admit: Admit | None = None) -> StoredKey:
         material = secrets.token_bytes(length)
         if attributes.algorithm.value == "T":
             material = adjust_parity(material)
-        return self._add(material, attributes)
+        return self._add(material, attributes, admit)
 
-    def import_clear_key(self, material: bytes, attributes: KeyAttributes) -> StoredKey:
-        return self._add(material, attributes)
+    def import_clear_key(self, material: bytes, attributes: KeyAttributes, *, admit: Admit | None = None
+                         ) -> StoredKey:
+        return self._add(material, attributes, admit)
 
-    def import_key_block(self, block: str, kbpk: KeyHandle, *, lenient: bool) -> StoredKey:
+    def import_key_block(self, block: str, kbpk: KeyHandle, *, lenient: bool, admit: Admit | None = None
+                         ) -> StoredKey:
         header, key = tr31.unwrap(self._material(kbpk), block, lenient=lenient)
         attributes = KeyAttributes(header.key_usage, header.algorithm, header.mode_of_use, header.key_version,
                                    header.exportability)
-        return self._add(key, attributes)
+        return self._add(key, attributes, admit)
+
+    def import_stored_block(self, block: str, *, admit: Admit | None = None) -> StoredKey:
+        """A key that arrives wrapped under this backend's LMK (bulk workers, host commands)."""
+        if self._store is None:
+            raise UnsupportedOperation("this software HSM has no LMK", code="no_keystore", field="keystore")
+        attributes, material = self._store.unwrap(block)
+        return self._add(material, attributes, admit, block=block)
 
     def export_key_block(self, key: KeyHandle, kbpk: KeyHandle, *, version: str) -> str:
-        a = key.attributes
-        header = f"{version}0000{a.letters()}0000"
-        return tr31.wrap(self._material(kbpk), self._material(key), header)
+        entry = self._record(key)
+        if entry.stored.attributes.exportability.value == "N":
+            raise KeyPolicyError("key is stored as non-exportable (N)", code="not_exportable", field="exportability")
+        header = f"{version}0000{entry.stored.attributes.letters()}0000"
+        return tr31.wrap(self._material(kbpk), bytes(entry.material), header)
 
-    def clear_material(self, key_id: str) -> bytes:
+    def _clear_material(self, key_id: str) -> bytes:
         """The clear key by id: for a hybrid backend (PKCS#11) that mirrors this one into its device."""
-        with self._lock:
-            entry = self._keys.get(key_id)
-        if entry is None:
-            raise InvalidKeyError("no such key in this HSM", code="unknown_key", field="key")
-        return bytes(entry.material)
+        return bytes(self._lookup(key_id).material)
 
     def stored_block(self, key: KeyHandle) -> str:
         """The key as the key store holds it: a key block under the LMK (for workers sharing the LMK)."""
         if self._store is None:
             raise UnsupportedOperation("this software HSM has no key store, so no LMK-wrapped form of its keys",
                                        code="no_keystore", field="keystore")
-        self._material(key)
+        self._record(key)
         return self._store.block(key.id)
 
     def export_clear_key(self, key: KeyHandle) -> bytes:
-        return self._material(key)
+        entry = self._record(key)
+        if entry.stored.attributes.exportability.value == "N":
+            raise KeyPolicyError("key is stored as non-exportable (N)", code="not_exportable", field="exportability")
+        return bytes(entry.material)
 
     def kcv(self, key: KeyHandle) -> str:
         return check_value(self._material(key), key.attributes.algorithm.value)
 
     def destroy(self, key: KeyHandle) -> None:
         with self._lock:
-            entry = self._keys.pop(key.id, None)
-            if entry is None:
-                raise InvalidKeyError("no such key in this HSM", code="unknown_key", field="key")
+            self._record(key)
+            if self._store is not None:
+                self._store.remove(key.id)
+            entry = self._keys.pop(key.id)
             _crypto.wipe(entry.material)
-            self._persist()
 
     # ------------------------------------------------------------------------------------------ PINs
 
@@ -220,11 +301,12 @@ class SoftwareBackend:
             _crypto.wipe(digits)
 
     def derive_dukpt_key(
-        self, bdk: KeyHandle, ksn: bytes, *, purpose: str, key_type: str | None, attributes: KeyAttributes
+        self, bdk: KeyHandle, ksn: bytes, *, purpose: str, key_type: str | None, attributes: KeyAttributes,
+        admit: Admit | None = None,
     ) -> StoredKey:
         material = self._material(bdk)
         return self._add(_dukpt.working_key(material, bdk.attributes.algorithm.value, ksn, purpose, key_type),
-                         attributes)
+                         attributes, admit)
 
     def _value(self, digits: bytearray, how: PinVerification, pan: str | None) -> str:
         pvk = self._material(how.pvk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import itertools
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -12,13 +13,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import tr31
 from .._hex import to_hex
 from ..errors import DataError, PinsecError
-from ..hsm import Hsm, KeyAttributes, KeyHandle
+from ..hsm import Hsm, KeyHandle
 from ..hsm.keystore import load_lmk
-from .journal import Journal
-from .records import Record, file_kind, format_line, header_line, read_records
+from .journal import Journal, io_errors
+from .records import Record, Rejected, file_kind, format_line, header_line, read_records
 
 __all__ = ["BulkSummary", "Result", "TranslateSpec", "translate_file", "translate_pins"]
 
@@ -37,11 +37,13 @@ class TranslateSpec:
 
 @dataclass(frozen=True)
 class Result:
-    """One record's outcome: the translated block (hex), or the error code of a rejected record."""
+    """One record's outcome: the translated block (hex), or the error code of a rejected record, with the
+    input line it came from."""
 
     id: str
     pin_block: str | None
     error: str | None = None
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -55,70 +57,78 @@ class BulkSummary:
 
 @dataclass(frozen=True)
 class _Job:
-    """What a worker receives: the keys as key blocks under the LMK (never clear) and the spec."""
+    """What a worker receives: the keys as key blocks under the LMK (never clear), the spec, and where the
+    worker finds the LMK (a path, or None for its environment; never the LMK itself)."""
 
     spec: TranslateSpec
     src_block: str
     dst_block: str
+    lmk_file: str | None = None
 
 
 def _translate_chunk(
-    hsm: Hsm, src: KeyHandle, dst: KeyHandle, spec: TranslateSpec, chunk: list[Record]
+    hsm: Hsm, src: KeyHandle, dst: KeyHandle, spec: TranslateSpec, chunk: list[Record | Rejected]
 ) -> list[Result]:
-    """One chunk through :meth:`Hsm.translate_pins` (DUKPT keys of a device derived once per chunk)."""
-    outs = hsm.translate_pins([(r.pin_block, r.pan, r.ksn) for r in chunk], src_key=src, src_format=spec.src_format,
-                              dst_key=dst, dst_format=spec.dst_format, src_dukpt_key_type=spec.src_dukpt_key_type,
-                              dst_dukpt_key_type=spec.dst_dukpt_key_type)
-    return [Result(r.id, None, o.code) if isinstance(o, PinsecError) else Result(r.id, to_hex(o))
-            for r, o in zip(chunk, outs, strict=True)]
+    """One chunk through :meth:`Hsm.translate_pins` (DUKPT keys of a device derived once per chunk); lines
+    that were not records come back as their rejection, in place."""
+    good = [r for r in chunk if isinstance(r, Record)]
+    outs = iter(hsm.translate_pins(
+        [(r.pin_block, r.pan, r.ksn) for r in good], src_key=src, src_format=spec.src_format, dst_key=dst,
+        dst_format=spec.dst_format, src_dukpt_key_type=spec.src_dukpt_key_type,
+        dst_dukpt_key_type=spec.dst_dukpt_key_type,
+    ) if good else [])
+    results = []
+    for r in chunk:
+        if isinstance(r, Rejected):
+            results.append(Result(r.id, None, r.code, r.line))
+            continue
+        o = next(outs)
+        results.append(Result(r.id, None, o.code, r.line) if isinstance(o, PinsecError)
+                       else Result(r.id, to_hex(o), None, r.line))
+    return results
 
 
 _WORKER_KEYS: dict[tuple[str, str], tuple[Hsm, KeyHandle, KeyHandle]] = {}
 
 
 def _worker_keys(job: _Job) -> tuple[Hsm, KeyHandle, KeyHandle]:
-    """The worker's own in-memory HSM with the job's keys, unwrapped under the LMK of its environment."""
+    """The worker's own in-memory HSM holding the job's keys, taken as key blocks under the shared LMK."""
     cached = _WORKER_KEYS.get((job.src_block, job.dst_block))
     if cached is None:
-        lmk = load_lmk()
-        hsm = Hsm()
-        handles = []
-        for block in (job.src_block, job.dst_block):
-            header, material = tr31.unwrap(lmk, block)
-            attrs = KeyAttributes(header.key_usage, header.algorithm, header.mode_of_use, header.key_version,
-                                  header.exportability)
-            handles.append(hsm.import_clear_key(material, attrs))
-        cached = (hsm, handles[0], handles[1])
+        hsm = Hsm(lmk=load_lmk(lmk_file=job.lmk_file))
+        cached = (hsm, hsm.import_stored_key_block(job.src_block), hsm.import_stored_key_block(job.dst_block))
         _WORKER_KEYS.clear()
         _WORKER_KEYS[(job.src_block, job.dst_block)] = cached
     return cached
 
 
-def _work(job: _Job, chunk: list[Record]) -> list[Result]:
+def _work(job: _Job, chunk: list[Record | Rejected]) -> list[Result]:
     hsm, src, dst = _worker_keys(job)
     return _translate_chunk(hsm, src, dst, job.spec, chunk)
 
 
-def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+def _chunks(records: Iterable[Record | Rejected], size: int) -> Iterator[list[Record | Rejected]]:
     it = iter(records)
     while chunk := list(itertools.islice(it, size)):
         yield chunk
 
 
 def translate_pins(
-    records: Iterable[Record],
+    records: Iterable[Record | Rejected],
     *,
     hsm: Hsm,
     spec: TranslateSpec,
     workers: int = 1,
     executor: Executor | None = None,
     chunk_size: int = 500,
+    lmk_file: str | os.PathLike[str] | None = None,
 ) -> Iterator[list[Result]]:
     """Translate records chunk by chunk; yields each chunk's results in input order.
 
     With ``workers=1`` and no ``executor`` the work runs in this process on ``hsm``. Otherwise chunks go
     to ``executor`` (or a local ``ProcessPoolExecutor(workers)``): each worker gets the two keys as key
-    blocks under the LMK, as the key store holds them, and needs the LMK in its own environment.
+    blocks under the LMK, as the key store holds them, and reads the LMK from ``lmk_file`` (a path every
+    worker can read) or else from its own environment (``PINSEC_LMK_FILE`` / ``PINSEC_LMK``).
     """
     if chunk_size < 1 or workers < 1:
         raise DataError("chunk_size and workers must be at least 1", field="workers")
@@ -127,7 +137,8 @@ def translate_pins(
         for chunk in _chunks(records, chunk_size):
             yield _translate_chunk(hsm, src, dst, spec, chunk)
         return
-    job = _Job(spec, hsm.stored_key_block(src), hsm.stored_key_block(dst))
+    job = _Job(spec, hsm.stored_key_block(src), hsm.stored_key_block(dst),
+               None if lmk_file is None else os.fspath(lmk_file))
     own = executor is None
     pool = executor or ProcessPoolExecutor(max_workers=workers)
     try:
@@ -146,7 +157,7 @@ def translate_pins(
 
 def _fingerprint(path: Path, spec: TranslateSpec) -> str:
     h = hashlib.sha256(repr(sorted(asdict(spec).items())).encode())
-    with path.open("rb") as f:
+    with io_errors("read the input file"), path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
@@ -173,12 +184,13 @@ def translate_file(
     executor: Executor | None = None,
     chunk_size: int = 500,
     on_commit: Callable[[int], None] | None = None,
+    lmk_file: str | os.PathLike[str] | None = None,
 ) -> BulkSummary:
     """Translate a CSV or JSON Lines file into ``output`` (same format), resumably.
 
-    Rejected records go to ``rejects`` (default ``<output>.rejects<suffix>``) as id and error code; no PIN,
-    PAN or key is ever written or logged. ``on_commit(done)`` runs after each committed chunk (tests use it
-    to simulate a crash). Re-running the same command after an interruption resumes it.
+    Rejected records go to ``rejects`` (default ``<output>.rejects<suffix>``) as id, input line and error
+    code; no PIN, PAN or key is ever written or logged. ``on_commit(done)`` runs after each committed
+    chunk (tests use it to simulate a crash). Re-running the same command after an interruption resumes it.
     """
     src_path, out_path = Path(input), Path(output)
     kind = file_kind(src_path)
@@ -186,7 +198,7 @@ def translate_file(
         raise DataError("output must have the same format (.csv or .jsonl) as the input", field="output")
     rej_path = Path(rejects) if rejects else out_path.with_name(f"{out_path.stem}.rejects{out_path.suffix}")
     journal = Journal(out_path, rej_path, _fingerprint(src_path, spec), header_line(kind, ("id", "pin_block")),
-                      header_line(kind, ("id", "error")))
+                      header_line(kind, ("id", "line", "error")))
     skip = journal.start()
     total = sum(1 for _ in read_records(src_path))
     bar = _progress_bar(total, skip)
@@ -194,9 +206,10 @@ def translate_file(
     remaining = itertools.islice(read_records(src_path), skip, None)
     try:
         for results in translate_pins(remaining, hsm=hsm, spec=spec, workers=workers, executor=executor,
-                                      chunk_size=chunk_size):
+                                      chunk_size=chunk_size, lmk_file=lmk_file):
             out = [format_line(kind, {"id": r.id, "pin_block": r.pin_block or ""}) for r in results if r.error is None]
-            rej = [format_line(kind, {"id": r.id, "error": r.error or ""}) for r in results if r.error is not None]
+            rej = [format_line(kind, {"id": r.id, "line": str(r.line), "error": r.error or ""})
+                   for r in results if r.error is not None]
             journal.commit(out, rej, len(results))
             translated += len(out)
             rejected += len(rej)

@@ -14,7 +14,7 @@ def _translate(args: argparse.Namespace) -> Output:
     spec = TranslateSpec(args.src_key, args.src_format, args.dst_key, args.dst_format, args.src_dukpt_key_type,
                          args.dst_dukpt_key_type)
     summary = translate_file(args.input, args.output, hsm=hsm, spec=spec, rejects=args.rejects,
-                             workers=args.workers, chunk_size=args.chunk_size)
+                             workers=args.workers, chunk_size=args.chunk_size, lmk_file=args.lmk_file)
     text = f"{summary.translated} translated, {summary.rejected} rejected"
     if summary.resumed_from:
         text += f" (resumed after {summary.resumed_from} records done earlier)"

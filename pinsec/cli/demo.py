@@ -1,18 +1,27 @@
 """``pinsec demo``: an acquirer's day on the embedded software HSM, checking itself as it goes.
 
-1. a BDK enters the HSM and the terminal's DUKPT PIN key is derived into a handle;
-2. the terminal's PIN block (the published ANSI X9.24-1:2009 A.4 block) is translated to an AES zone key
-   as ISO 9564-1 format 4, and checked;
-3. the zone key leaves for the issuer's side as a TR-31 version D key block under a KBPK, and comes back.
+1. tier 1: the published ISO 9564-1 format 0 clear block;
+2. a key ceremony in the Authorised state: the BDK enters as two XOR components, each checked by its KCV,
+   into a key store under an LMK;
+3. production, the default state, over the same key store: the terminal's DUKPT PIN block (the published
+   ANSI X9.24-1:2009 A.4 block) is translated to a zone key generated inside, as ISO 9564-1 format 4;
+   clear key import is refused;
+4. the zone key leaves as a TR-31 version D key block under a KBPK, and comes back with the same KCV;
+5. the test rig (Authorised state) checks that the translated block holds the PIN.
 """
 
 from __future__ import annotations
 
 import argparse
+import secrets
+import tempfile
+from pathlib import Path
 
 from .. import Hsm, KeyAttributes, pinblock
+from .._crypto import xor
 from .._hex import to_hex
-from ..errors import VerificationError
+from ..backends.software import check_value
+from ..errors import KeyPolicyError, VerificationError
 from . import Output, Parser, add_command
 
 # Published: ANSI X9.24-1:2009 Annex A.4 (BDK, KSN, PIN 1234, PAN 4012345678909, encrypted PIN block).
@@ -30,33 +39,50 @@ def _check(ok: bool, what: str) -> None:
 
 def _demo(args: argparse.Namespace) -> Output:
     lines: list[str] = []
-    hsm = Hsm()
-
     clear = pinblock.encode(PIN, PAN, format=0)
     _check(to_hex(clear) == "041274EDCBA9876F", "ISO 0 clear block differs from X9.24-1 A.4")
     lines.append(f"1. tier 1: ISO 9564 format 0 clear block for the X9.24-1 A.4 test PIN: {to_hex(clear)}")
 
-    bdk = hsm.import_clear_key(BDK, KeyAttributes("B0", "T", "X", "00", "N"))
-    pin_key = hsm.derive_dukpt_key(bdk, KSN, purpose="pin")
-    as_terminal = hsm.encrypt_pin(PIN, pan=PAN, key=bdk, ksn=KSN, format=0)
-    _check(to_hex(as_terminal) == TERMINAL_BLOCK, "DUKPT PIN block differs from X9.24-1 A.4")
-    lines.append(f"2. BDK in the HSM (KCV {bdk.kcv}); terminal KSN {KSN}: DUKPT PIN key KCV {pin_key.kcv};"
-                 f" the terminal's block would be {to_hex(as_terminal)}, as X9.24-1 A.4 publishes")
+    with tempfile.TemporaryDirectory(prefix="pinsec-demo-") as folder:
+        store, lmk = Path(folder) / "keys.json", secrets.token_bytes(32)
+        ceremony = Hsm(keystore=store, lmk=lmk, authorized=True)
+        first = secrets.token_bytes(16)
+        components = [first, xor(first, BDK)]
+        kcvs = [check_value(c, "T") for c in components]
+        bdk = ceremony.import_key_components(components, KeyAttributes("B0", "T", "X"), kcvs=kcvs, kcv="08D7B4")
+        lines.append(f"2. key ceremony (Authorised state): BDK from 2 components (KCVs {', '.join(kcvs)}) -> "
+                     f"KCV {bdk.kcv}, in a key store under a 256-bit LMK")
 
-    zone = hsm.generate_key(KeyAttributes("P0", "A", "B"), length=16)
-    out = hsm.translate_pin(TERMINAL_BLOCK, src_key=bdk, src_format=0, src_ksn=KSN, dst_key=zone, dst_format=4,
-                            pan=PAN)
-    hsm.check_pin(out, key=zone, format=4, pan=PAN, pin=PIN)
-    lines.append(f"3. terminal PIN block {TERMINAL_BLOCK} (ISO 0, DUKPT) -> zone key {zone.kcv} ISO 4: {to_hex(out)}")
+        hsm = Hsm(keystore=store, lmk=lmk)
+        bdk = hsm.key(bdk.id)
+        zone = hsm.generate_key(KeyAttributes("P0", "A", "B"), length=16)
+        out = hsm.translate_pin(TERMINAL_BLOCK, src_key=bdk, src_format=0, src_ksn=KSN, dst_key=zone,
+                                dst_format=4, pan=PAN)
+        try:
+            hsm.import_clear_key(BDK, KeyAttributes("B0", "T", "X"))
+            refused = ""
+        except KeyPolicyError as exc:
+            refused = exc.code
+        _check(refused == "not_authorized", "the default state took a clear key")
+        lines.append(f"3. production (default state): terminal PIN block {TERMINAL_BLOCK} (ISO 0, DUKPT, KSN {KSN})"
+                     f" -> zone key {zone.kcv} ISO 4: {to_hex(out)}; clear key import refused ({refused})")
 
-    kbpk = hsm.generate_key(KeyAttributes("K1", "A", "B"), length=32)
-    block = hsm.export_key_block(zone, kbpk=kbpk, version="D")
-    back = hsm.import_key_block(block, kbpk=kbpk)
-    _check(back.kcv == zone.kcv and back.attributes == zone.attributes, "key block round trip")
-    lines.append(f"4. zone key as a TR-31 key block under an AES-256 KBPK: {block[:16]}... ({len(block)} chars);"
-                 f" unwrapped again, KCV {back.kcv}")
+        kbpk = hsm.generate_key(KeyAttributes("K1", "A", "B"), length=32)
+        exportable = hsm.generate_key(KeyAttributes("P0", "A", "B", "00", "E"), length=16)
+        block = hsm.export_key_block(exportable, kbpk=kbpk, version="D")
+        back = hsm.import_key_block(block, kbpk=kbpk)
+        _check(back.kcv == exportable.kcv and back.attributes == exportable.attributes, "key block round trip")
+        lines.append(f"4. an exportable zone key as a TR-31 key block under an AES-256 KBPK: {block[:16]}... "
+                     f"({len(block)} chars); unwrapped again, KCV {back.kcv}")
+
+        rig = Hsm(keystore=store, lmk=lmk, authorized=True)
+        rig.check_pin(out, key=rig.key(zone.id), format=4, pan=PAN, pin=PIN)
+        as_terminal = rig.encrypt_pin(PIN, pan=PAN, key=rig.key(bdk.id), ksn=KSN, format=0)
+        _check(to_hex(as_terminal) == TERMINAL_BLOCK, "DUKPT PIN block differs from X9.24-1 A.4")
+        lines.append(f"5. test rig (Authorised state): the ISO 4 block holds PIN {PIN}; the terminal's block "
+                     f"re-made is {to_hex(as_terminal)}, as X9.24-1 A.4 publishes")
     lines.append("demo: all steps checked")
-    data = {"ok": True, "pin_key_kcv": pin_key.kcv, "zone_pin_block": to_hex(out), "key_block_header": block[:16]}
+    data = {"ok": True, "bdk_kcv": bdk.kcv, "zone_pin_block": to_hex(out), "key_block_header": block[:16]}
     return Output("\n".join(lines), data)
 
 

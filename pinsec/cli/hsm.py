@@ -1,7 +1,8 @@
 """``pinsec key ...`` and ``pinsec translate``: the software HSM over a key store, from the shell.
 
 The key store is a file of key blocks under the LMK; the LMK comes from ``--lmk-file``, ``$PINSEC_LMK_FILE``
-or ``$PINSEC_LMK`` (hex), never from the command line itself.
+or ``$PINSEC_LMK`` (hex), never from the command line itself. Clear keys and components enter only with
+``--authorized`` (the Authorised state of a key ceremony or a test rig); every use is audited.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import argparse
 
 from .. import Hsm, KeyAttributes, KeyHandle
 from .._hex import to_hex
+from ..errors import DataError
 from . import Output, Parser, add_command
 
 
 def _hsm(args: argparse.Namespace) -> Hsm:
-    return Hsm(keystore=args.keystore, lmk_file=args.lmk_file)
+    return Hsm(keystore=args.keystore, lmk_file=args.lmk_file, authorized=getattr(args, "authorized", False))
 
 
 def _describe(h: KeyHandle) -> dict[str, object]:
@@ -37,8 +39,14 @@ def _generate(args: argparse.Namespace) -> Output:
 
 
 def _import(args: argparse.Namespace) -> Output:
-    h = _hsm(args).import_clear_key(args.component, _attributes(args), component_kcvs=args.component_kcv,
-                                    kcv=args.kcv)
+    hsm, parts = _hsm(args), args.component
+    if len(parts) == 1:
+        if args.component_kcv:
+            raise DataError("--component-kcv goes with 2 or 3 --component; check one clear key with --kcv",
+                            field="component_kcv")
+        h = hsm.import_clear_key(parts[0], _attributes(args), kcv=args.kcv)
+    else:
+        h = hsm.import_key_components(parts, _attributes(args), kcvs=args.component_kcv or [], kcv=args.kcv)
     return Output(_line(h), _describe(h))
 
 
@@ -86,7 +94,7 @@ def _attrs(p: Parser) -> Parser:
     p.add_argument("--algorithm", required=True, help="TR-31 algorithm: T (TDES), A (AES), H (HMAC)")
     p.add_argument("--mode", required=True, help="TR-31 mode of use, e.g. B, E, D, X, C")
     p.add_argument("--key-version", default="00", help="key version number (default 00)")
-    p.add_argument("--exportability", default="E", help="E, N or S (default E)")
+    p.add_argument("--exportability", default="N", help="N (not exportable, the default), E or S")
     return p
 
 
@@ -95,9 +103,11 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     leaf = key.add_subparsers(dest="action", required=True, parser_class=Parser)
     p = _attrs(_store(add_command(leaf, "generate", _generate, "generate a key")))
     p.add_argument("--length", type=int, help="bytes (default: 16 TDES, 16 AES, 32 HMAC)")
-    p = _attrs(_store(add_command(leaf, "import", _import, "import a clear key or XOR components (test rigs)")))
+    p = _attrs(_store(add_command(leaf, "import", _import,
+                                  "import a clear key, or 2-3 XOR components (key ceremony; needs --authorized)")))
+    p.add_argument("--authorized", action="store_true", help="the Authorised state: clear keys may enter (audited)")
     p.add_argument("--component", action="append", required=True, help="clear key or component, hex (repeat)")
-    p.add_argument("--component-kcv", action="append", help="KCV of each component, in order")
+    p.add_argument("--component-kcv", action="append", help="KCV of each component, in order (required for each)")
     p.add_argument("--kcv", help="expected KCV of the combined key")
     _store(add_command(leaf, "list", _list, "list the keys (attributes and KCVs only)"))
     p = _store(add_command(leaf, "export", _export, "export a key as a TR-31 key block under a KBPK"))

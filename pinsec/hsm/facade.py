@@ -1,8 +1,19 @@
 """The :class:`Hsm` facade: keys behind handles, policy first, then the backend.
 
-Every operation validates its inputs and checks the keys' usage, mode of use and algorithm (and, for PIN
-translation, the PCI PIN 3-3 matrix) before it calls the backend, so every backend refuses misuse the same
-way. With ``require_in_device=True`` an operation the backend would run with clear material on the host is
+Every operation validates its inputs, resolves each handle against the backend's own record of the key
+(attributes are read from where the key is stored, never from the caller's object) and checks usage, mode
+of use and algorithm (and, for PIN translation, the PCI PIN 3-3 matrix) before it calls the backend, so
+every backend refuses misuse the same way.
+
+Two states, as on a payShield:
+
+* the default state: keys enter only as key blocks under a KEK, as key blocks under the LMK, generated
+  inside, or derived (DUKPT); no call takes or gives a clear key or a clear PIN;
+* the Authorised state (``Hsm(authorized=True)``), for test rigs and key ceremonies: clear keys, XOR key
+  components, clear PINs in (:meth:`Hsm.encrypt_pin`, :meth:`Hsm.check_pin`) and clear key export. Each
+  use is written to the ``pinsec.audit`` log (operation, key id, attributes, KCV; never material).
+
+With ``require_in_device=True`` an operation the backend would run with clear material on the host is
 refused with :class:`~pinsec.errors.UnsupportedOperation`.
 """
 
@@ -11,30 +22,34 @@ from __future__ import annotations
 import hmac
 import logging
 import os
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, NoReturn, TypeVar
 
 from .. import pinblock
 from .._hex import parse_hex
 from ..backends import _dukpt
-from ..backends.base import Backend, MacAlgorithm, MacKey, PinKey, PinVerification, StoredKey
+from ..backends.base import Admit, Backend, Capability, MacAlgorithm, MacKey, PinKey, PinVerification, StoredKey
 from ..errors import (
     DataError,
     InvalidKeyError,
     KeyPolicyError,
+    PanError,
     PinBlockError,
+    PinError,
     PinsecError,
     UnsupportedOperation,
     VerificationError,
 )
 from ..pin import STANDARD_DECIMALIZATION_TABLE, check_decimalization_table
 from . import policy
-from .keys import KeyAttributes, KeyHandle, make_handle
+from .keys import KeyAttributes, KeyHandle, _make_handle
 from .keystore import KeyStore, load_lmk
 
-__all__ = ["Hsm"]
+__all__ = ["BackendInfo", "Hsm"]
 
 _log = logging.getLogger("pinsec.hsm")
+_audit = logging.getLogger("pinsec.audit")
+_T = TypeVar("_T")
 
 _DEFAULT_LENGTH: Final = {"T": 16, "A": 16, "H": 32}
 _LENGTHS: Final = {"T": (16, 24), "A": (16, 24, 32), "H": tuple(range(16, 65))}
@@ -46,28 +61,75 @@ _MAC_BY_USAGE: Final = {
     "M6": MacAlgorithm.CMAC,
     "M7": MacAlgorithm.HMAC_SHA256,
 }
-#: Default attributes of DUKPT working keys derived into handles: single-purpose, not exportable.
-_DUKPT_DEFAULTS: Final = {
-    "pin": ("P0", "B"),
-    "mac_request": ("M3", "C"),
-    "mac_response": ("M3", "C"),
-    "data_request": ("D0", "B"),
-    "data_response": ("D0", "B"),
-}
+#: MAC algorithm of a DUKPT MAC key, by the working key's algorithm.
+_DUKPT_MAC: Final = {"T": MacAlgorithm.ISO9797_1_ALG3, "A": MacAlgorithm.CMAC, "H": MacAlgorithm.HMAC_SHA256}
+#: Errors about what is inside a PIN block; at the Hsm edge they all become one (no format oracle).
+_PIN_CONTENT_ERRORS: Final = (PinBlockError, PinError, PanError)
+
+
+def _pin_block_failed() -> PinBlockError:
+    return PinBlockError("the PIN block did not decode under this key, format and PAN", code="invalid_pin_block",
+                         field="pin_block")
+
+
+def _opaque(call: Callable[[], _T]) -> _T:
+    """Run a call that deciphers a PIN block; any error about the block's content becomes the one
+    ``invalid_pin_block``, raised outside the ``except`` so not even ``__context__`` keeps the detail."""
+    try:
+        return call()
+    except _PIN_CONTENT_ERRORS:
+        pass
+    raise _pin_block_failed()
+
+
+class BackendInfo:
+    """What an :class:`Hsm` tells about its backend: name, capabilities and key records. No key operation
+    and no clear material is reachable through it."""
+
+    __slots__ = ("_capabilities", "_list", "_name")
+
+    def __init__(self, backend: Backend) -> None:
+        self._name = backend.name
+        self._capabilities = backend.capabilities
+        self._list = backend.list_keys
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def capabilities(self) -> Mapping[str, Capability]:
+        return self._capabilities()
+
+    def list_keys(self) -> list[StoredKey]:
+        return self._list()
+
+    def __repr__(self) -> str:
+        return f"BackendInfo(name={self._name!r})"
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        raise TypeError("BackendInfo cannot be pickled")
 
 
 class Hsm:
     """A payment HSM: keys live in a backend and callers hold opaque :class:`KeyHandle`s.
 
+    The default state takes and gives no clear key or PIN; a test rig opens the Authorised state:
+
     >>> import pinsec
-    >>> hsm = pinsec.Hsm()
-    >>> zpk = hsm.import_clear_key(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"),
+    >>> rig = pinsec.Hsm(authorized=True)
+    >>> zpk = rig.import_clear_key(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"),
     ...                            pinsec.KeyAttributes(usage="P0", algorithm="T", mode_of_use="B"))
     >>> zpk.kcv
     '08D7B4'
-    >>> block = hsm.encrypt_pin("1234", pan="4012345678909", key=zpk, format=0)
-    >>> hsm.check_pin(block, key=zpk, format=0, pan="4012345678909", pin="1234")
+    >>> block = rig.encrypt_pin("1234", pan="4012345678909", key=zpk, format=0)
+    >>> rig.check_pin(block, key=zpk, format=0, pan="4012345678909", pin="1234")
+    >>> pinsec.Hsm().import_clear_key(bytes(16), pinsec.KeyAttributes("P0", "T", "B"))
+    Traceback (most recent call last):
+    ...
+    pinsec.errors.KeyPolicyError: import_clear_key takes clear key or PIN material: only in the Authorised ...
     """
+
+    __slots__ = ("__weakref__", "_authorized", "_backend", "_require_in_device", "_tables")
 
     def __init__(
         self,
@@ -76,30 +138,48 @@ class Hsm:
         keystore: str | os.PathLike[str] | None = None,
         lmk: bytes | str | None = None,
         lmk_file: str | os.PathLike[str] | None = None,
+        authorized: bool = False,
         require_in_device: bool = False,
-        allow_clear_export: bool = False,
         decimalization_tables: Sequence[str] = (STANDARD_DECIMALIZATION_TABLE,),
     ) -> None:
-        if backend is not None and keystore is not None:
-            raise DataError("give a backend or a keystore, not both (the keystore is the software backend's)",
-                            field="keystore")
+        if backend is not None and (keystore is not None or lmk is not None or lmk_file is not None):
+            raise DataError("give a backend or a keystore / LMK, not both (the key store is the software "
+                            "backend's)", field="keystore")
         if backend is None:
             from ..backends.software import SoftwareBackend
 
-            store = KeyStore(keystore, load_lmk(lmk, lmk_file)) if keystore is not None else None
+            store = None
+            if keystore is not None or lmk is not None or lmk_file is not None:
+                store = KeyStore(keystore, load_lmk(lmk, lmk_file))
             backend = SoftwareBackend(store)
         self._backend = backend
+        self._authorized = authorized is True
         self._require_in_device = require_in_device
-        self._allow_clear_export = allow_clear_export
         # The decimalisation-table attack mitigation: IBM 3624 operations accept only these tables.
         self._tables = frozenset(check_decimalization_table(t) for t in decimalization_tables)
 
     def __repr__(self) -> str:
-        return f"Hsm(backend={self._backend.name}, require_in_device={self._require_in_device})"
+        return (f"Hsm(backend={self._backend.name}, authorized={self._authorized}, "
+                f"require_in_device={self._require_in_device})")
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        raise TypeError("an Hsm holds keys and cannot be pickled: send keys to other processes as key blocks")
+
+    def __copy__(self) -> NoReturn:
+        raise TypeError("an Hsm cannot be copied")
+
+    def __deepcopy__(self, memo: Any) -> NoReturn:
+        raise TypeError("an Hsm cannot be copied")
 
     @property
-    def backend(self) -> Backend:
-        return self._backend
+    def backend(self) -> BackendInfo:
+        """The backend's name, capabilities and key records (no operations, no material)."""
+        return BackendInfo(self._backend)
+
+    @property
+    def authorized(self) -> bool:
+        """True in the Authorised state (clear keys and PINs may cross the API)."""
+        return self._authorized
 
     # --------------------------------------------------------------------------------------- plumbing
 
@@ -120,9 +200,20 @@ class Hsm:
                 code="not_in_device", field=operation,
             )
 
+    def _authorize(self, operation: str) -> None:
+        """Clear keys and PINs cross the API only in the Authorised state; refusals are audited too."""
+        if not self._authorized:
+            _audit.warning("refused %s: not in the Authorised state", operation)
+            raise KeyPolicyError(f"{operation} takes clear key or PIN material: only in the Authorised state, "
+                                 "Hsm(authorized=True)", code="not_authorized", field=operation)
+
+    @staticmethod
+    def _audited(operation: str, key: KeyHandle) -> None:
+        _audit.info("%s key=%s attributes=%s kcv=%s", operation, key.id, key.attributes.letters(), key.kcv)
+
     @staticmethod
     def _handle(stored: StoredKey) -> KeyHandle:
-        return make_handle(id=stored.id, attributes=stored.attributes, kcv=stored.kcv, length=stored.length)
+        return _make_handle(id=stored.id, attributes=stored.attributes, kcv=stored.kcv, length=stored.length)
 
     @staticmethod
     def _attributes(attributes: KeyAttributes) -> KeyAttributes:
@@ -131,18 +222,39 @@ class Hsm:
         return attributes
 
     def _known(self, key: KeyHandle, what: str = "key") -> KeyHandle:
+        """The handle, checked against the backend's record of its key: the key must exist here and the
+        handle's attributes, length and KCV must be the stored ones (a handle is a name, not a capability)."""
         if not isinstance(key, KeyHandle):
             raise InvalidKeyError(f"{what} must be a KeyHandle from this Hsm, not {type(key).__name__}", field=what)
+        stored = self._backend.stored_key(key.id)
+        if (key.attributes, key.length, key.kcv) != (stored.attributes, stored.length, stored.kcv):
+            raise KeyPolicyError(f"{what} handle does not match the key this HSM holds under its id",
+                                 code="handle_mismatch", field=what)
         return key
+
+    @staticmethod
+    def _kcv_check(expected: str | None) -> Admit | None:
+        """An admission check that the new key's KCV is ``expected`` (the whole KCV, or its first 3 bytes)."""
+        if expected is None:
+            return None
+        if not isinstance(expected, str) or not expected.isascii():
+            raise DataError("an expected KCV is hex text", field="kcv")
+        want = expected.upper()
+
+        def admit(stored: StoredKey) -> None:
+            if len(want) < 6 or not hmac.compare_digest(stored.kcv[:len(want)], want):
+                raise VerificationError("the key does not match the expected KCV; it was not kept",
+                                        code="kcv_mismatch", field="kcv")
+
+        return admit
 
     # ------------------------------------------------------------------------------------------- keys
 
     def key(self, key_id: str) -> KeyHandle:
         """The handle of a key by id (e.g. after reopening a key store)."""
-        for stored in self._backend.list_keys():
-            if stored.id == key_id:
-                return self._handle(stored)
-        raise InvalidKeyError("no key with that id in this HSM", code="unknown_key", field="key_id")
+        if not isinstance(key_id, str):
+            raise InvalidKeyError("a key id is a str", code="unknown_key", field="key_id")
+        return self._handle(self._backend.stored_key(key_id))
 
     def list_keys(self) -> list[KeyHandle]:
         """Handles of every key the backend holds."""
@@ -151,108 +263,138 @@ class Hsm:
     def generate_key(self, attributes: KeyAttributes, *, length: int | None = None) -> KeyHandle:
         """Generate a random key inside the backend (TDES keys get odd parity).
 
-        Default lengths: TDES 16 bytes, AES 16, HMAC 32.
+        Default lengths: TDES 16 bytes, AES 16, HMAC 32. The key is non-exportable unless ``attributes``
+        say otherwise (``exportability="E"``).
         """
         attributes = self._attributes(attributes)
-        alg = attributes.algorithm.value
-        if alg not in _LENGTHS:
-            raise DataError(f"cannot generate keys of algorithm {alg} (T, A or H)", field="algorithm")
-        n = _DEFAULT_LENGTH[alg] if length is None else length
-        if n not in _LENGTHS[alg]:
-            raise InvalidKeyError(f"a key of algorithm {alg} cannot be {n} bytes", field="length")
+        n = self._length(attributes, length)
         self._gate("generate_key")
         handle = self._handle(self._backend.generate_key(attributes, n))
         _log.info("generated key %s %s kcv=%s", handle.id, attributes.letters(), handle.kcv)
         return handle
 
-    def import_clear_key(
+    @staticmethod
+    def _length(attributes: KeyAttributes, length: int | None) -> int:
+        alg = attributes.algorithm.value
+        if alg not in _LENGTHS:
+            raise DataError(f"cannot hold keys of algorithm {alg} (T, A or H)", field="algorithm")
+        n = _DEFAULT_LENGTH[alg] if length is None else length
+        if isinstance(n, bool) or not isinstance(n, int) or n not in _LENGTHS[alg]:
+            raise InvalidKeyError(f"a key of algorithm {alg} cannot be {n} bytes", field="length")
+        return n
+
+    def import_clear_key(self, material: bytes | str, attributes: KeyAttributes, *, kcv: str | None = None
+                         ) -> KeyHandle:
+        """Authorised state only: import a clear key (test rigs). ``kcv``, when given, must match or nothing
+        is kept."""
+        self._authorize("import_clear_key")
+        attributes = self._attributes(attributes)
+        if not isinstance(material, (bytes, bytearray, str)):
+            raise DataError("a clear key is bytes or hex; use import_key_components for components",
+                            field="material")
+        raw = parse_hex(material, field="key", error=InvalidKeyError)
+        self._length(attributes, len(raw))
+        self._gate("import_clear_key")
+        handle = self._handle(self._backend.import_clear_key(raw, attributes, admit=self._kcv_check(kcv)))
+        self._audited("import_clear_key", handle)
+        return handle
+
+    def import_key_components(
         self,
-        material: bytes | str | Sequence[bytes | str],
+        components: Sequence[bytes | str],
         attributes: KeyAttributes,
         *,
-        component_kcvs: Sequence[str] | None = None,
+        kcvs: Sequence[str],
         kcv: str | None = None,
     ) -> KeyHandle:
-        """Import a clear key, or the XOR of clear components as in a key ceremony (test rigs).
-
-        ``component_kcvs`` are checked one by one before combining, and ``kcv`` against the combined key;
-        a mismatch raises :class:`VerificationError` naming the component, and nothing is imported.
-        """
+        """Authorised state only: a key ceremony. The key is the XOR of 2 or 3 clear components, each
+        checked against its KCV (``kcvs``, in order) before they are combined; ``kcv`` checks the result.
+        Any mismatch raises :class:`VerificationError` naming the component, and nothing is kept."""
+        self._authorize("import_key_components")
         attributes = self._attributes(attributes)
-        alg = attributes.algorithm.value
-        parts = [material] if isinstance(material, (bytes, bytearray, str)) else list(material)
-        if not parts:
-            raise DataError("no key components given", field="material")
-        raw = [parse_hex(p, field=f"component {i + 1}", error=InvalidKeyError) for i, p in enumerate(parts)]
+        if isinstance(components, (bytes, bytearray, str)) or not 2 <= len(components) <= 3:
+            raise DataError("a key ceremony takes 2 or 3 components", field="components")
+        if isinstance(kcvs, str) or len(kcvs) != len(components):
+            raise DataError(f"give one KCV per component ({len(components)})", field="kcvs")
+        raw = [parse_hex(p, field=f"component {i + 1}", error=InvalidKeyError) for i, p in enumerate(components)]
         if len({len(r) for r in raw}) != 1:
-            raise InvalidKeyError("key components differ in length", field="material")
-        if component_kcvs is not None:
-            if len(component_kcvs) != len(raw):
-                raise DataError(f"{len(component_kcvs)} component KCVs for {len(raw)} components",
-                                field="component_kcvs")
-            from ..backends.software import check_value
+            raise InvalidKeyError("key components differ in length", field="components")
+        n = self._length(attributes, len(raw[0]))
+        from ..backends.software import check_value
 
-            for i, (part, expected) in enumerate(zip(raw, component_kcvs, strict=True)):
-                if not hmac.compare_digest(check_value(part, alg), expected.upper()):
-                    raise VerificationError(f"component {i + 1} does not match its KCV", code="kcv_mismatch",
-                                            field=f"component {i + 1}")
-        combined = raw[0]
-        for part in raw[1:]:
-            combined = bytes(a ^ b for a, b in zip(combined, part, strict=True))
-        if alg in _LENGTHS and len(combined) not in _LENGTHS[alg]:
-            raise InvalidKeyError(f"a key of algorithm {alg} cannot be {len(combined)} bytes", field="material")
+        for i, (part, expected) in enumerate(zip(raw, kcvs, strict=True)):
+            want = expected.upper() if isinstance(expected, str) and expected.isascii() else ""
+            if len(want) < 6 or not hmac.compare_digest(check_value(part, attributes.algorithm.value)[:len(want)],
+                                                        want):
+                raise VerificationError(f"component {i + 1} does not match its KCV", code="kcv_mismatch",
+                                        field=f"component {i + 1}")
+        combined = bytearray(n)
+        for part in raw:
+            for j, b in enumerate(part):
+                combined[j] ^= b
         self._gate("import_clear_key")
-        handle = self._handle(self._backend.import_clear_key(combined, attributes))
-        if kcv is not None and not hmac.compare_digest(handle.kcv, kcv.upper()):
-            self._backend.destroy(handle)
-            raise VerificationError("imported key does not match the expected KCV; it was not kept",
-                                    code="kcv_mismatch", field="kcv")
-        _log.info("imported clear key %s %s kcv=%s", handle.id, attributes.letters(), handle.kcv)
+        try:
+            stored = self._backend.import_clear_key(bytes(combined), attributes, admit=self._kcv_check(kcv))
+        finally:
+            combined[:] = bytes(n)
+        handle = self._handle(stored)
+        self._audited("import_key_components", handle)
         return handle
 
     def import_key_block(self, key_block: str, *, kbpk: KeyHandle, lenient: bool = False) -> KeyHandle:
         """Unwrap a TR-31 / X9.143 key block under ``kbpk`` (usage K0 or K1, mode B or D); the block's
-        header becomes the key's attributes."""
+        header becomes the key's attributes.
+
+        Versions A, B, C need a TDES KBPK and D, E an AES one (version A only with ``lenient``), and a key
+        stronger than the KBPK is refused."""
         kbpk = self._known(kbpk, "kbpk")
         policy.check_key(kbpk.attributes, operation="unwrap a key block", usages={"K0", "K1"}, modes={"B", "D", "N"})
-        if not isinstance(key_block, str):
-            raise DataError("a key block is a str", field="key_block")
+        if not isinstance(key_block, str) or not key_block:
+            raise DataError("a key block is a non-empty str", field="key_block")
+        policy.check_block_version(key_block[0], kbpk.attributes, exporting=False, lenient=lenient)
         self._gate("import_key_block")
-        handle = self._handle(self._backend.import_key_block(key_block, kbpk, lenient=lenient))
+
+        def admit(stored: StoredKey) -> None:
+            policy.check_wrapping_strength(stored.attributes, stored.length, kbpk.attributes, kbpk.length)
+
+        handle = self._handle(self._backend.import_key_block(key_block, kbpk, lenient=lenient, admit=admit))
         _log.info("imported key block as %s %s kcv=%s", handle.id, handle.attributes.letters(), handle.kcv)
         return handle
 
     def export_key_block(self, key: KeyHandle, *, kbpk: KeyHandle, version: str | None = None) -> str:
         """Wrap ``key`` as a key block under ``kbpk`` (usage K0 or K1, mode B or E).
 
-        Refused for a non-exportable key or a KBPK weaker than the key. ``version`` defaults to ``D`` under
-        an AES KBPK and ``B`` under a TDES one.
+        Refused for a non-exportable key, a KBPK weaker than the key, the key itself as KBPK, or a version
+        that does not fit the KBPK (B or C under TDES, D or E under AES; default D under AES, B under TDES).
         """
         key, kbpk = self._known(key), self._known(kbpk, "kbpk")
+        if key.id == kbpk.id:
+            raise KeyPolicyError("a key cannot wrap itself", code="same_key", field="kbpk")
         policy.check_export(key.attributes, key.length, kbpk.attributes, kbpk.length)
-        v = version or ("D" if kbpk.attributes.algorithm.value == "A" else "B")
+        v = version if version is not None else ("D" if kbpk.attributes.algorithm.value == "A" else "B")
+        if not isinstance(v, str) or len(v) != 1:
+            raise DataError("a key block version is one letter", field="version")
+        policy.check_block_version(v, kbpk.attributes, exporting=True)
         self._gate("export_key_block")
         block = self._backend.export_key_block(key, kbpk, version=v)
         _log.info("exported key %s under %s as version %s", key.id, kbpk.id, v)
         return block
 
     def export_clear_key(self, key: KeyHandle) -> bytes:
-        """The clear key: only with ``Hsm(allow_clear_export=True)`` and never for a non-exportable key."""
+        """Authorised state only: the clear key, never for a key stored as non-exportable (N)."""
+        self._authorize("export_clear_key")
         key = self._known(key)
-        if not self._allow_clear_export:
-            raise KeyPolicyError("clear key export is disabled; create the Hsm with allow_clear_export=True",
-                                 code="clear_export_disabled", field="key")
         if key.attributes.exportability.value == "N":
             raise KeyPolicyError("key is marked non-exportable (N)", code="not_exportable", field="exportability")
         self._gate("export_clear_key")
-        _log.warning("clear export of key %s", key.id)
+        self._audited("export_clear_key", key)
         return self._backend.export_clear_key(key)
 
     def stored_key_block(self, key: KeyHandle) -> str:
         """The key as the key store holds it: a key block under the LMK, ciphertext only.
 
-        This is how keys reach bulk workers that share the LMK (:mod:`pinsec.bulk`); a backend without a
-        key store raises :class:`UnsupportedOperation`.
+        This is how keys reach bulk workers that share the LMK (:mod:`pinsec.bulk`); a backend without an
+        LMK raises :class:`UnsupportedOperation`.
         """
         key = self._known(key)
         stored_block = getattr(self._backend, "stored_block", None)
@@ -262,15 +404,30 @@ class Hsm:
         block: str = stored_block(key)
         return block
 
+    def import_stored_key_block(self, key_block: str) -> KeyHandle:
+        """Take a key that arrives as a key block under this HSM's LMK (as :meth:`stored_key_block` gives
+        it): bulk workers and host commands carry keys this way. Needs an Hsm with an LMK."""
+        if not isinstance(key_block, str):
+            raise DataError("a key block is a str", field="key_block")
+        adopt = getattr(self._backend, "import_stored_block", None)
+        if adopt is None:
+            raise UnsupportedOperation(f"backend {self._backend.name} has no LMK", code="no_keystore",
+                                       field="key_block")
+        handle = self._handle(adopt(key_block))
+        _log.info("took key %s %s kcv=%s under the LMK", handle.id, handle.attributes.letters(), handle.kcv)
+        return handle
+
     def kcv(self, key: KeyHandle) -> str:
         """The key check value, computed by the backend (legacy 3 bytes for TDES, AES-CMAC 5 bytes for AES)."""
+        key = self._known(key)
         self._gate("kcv")
-        return self._backend.kcv(self._known(key))
+        return self._backend.kcv(key)
 
     def destroy(self, key: KeyHandle) -> None:
         """Remove a key from the backend (and from the key store); its material is wiped."""
+        key = self._known(key)
         self._gate("destroy")
-        self._backend.destroy(self._known(key))
+        self._backend.destroy(key)
         _log.info("destroyed key %s", key.id)
 
     # ------------------------------------------------------------------------------------------- PINs
@@ -285,11 +442,26 @@ class Hsm:
     def _ksn(ksn: bytes | str | None, side: str) -> bytes | None:
         return None if ksn is None else parse_hex(ksn, field=f"{side}_ksn", lengths=(10, 12))
 
+    @staticmethod
+    def _pan(pan: str | None, fmt: int, field: str = "pan") -> str | None:
+        """Check the caller's PAN before any block is deciphered (its errors may say what is wrong; errors
+        found inside a block may not)."""
+        if fmt in policy.PAN_BOUND_FORMATS:
+            try:
+                pinblock.pan_field(pan, format=fmt)  # type: ignore[arg-type]
+            except PanError as exc:
+                raise PanError(str(exc), code=exc.code, field=field) from None
+        elif pan is not None and not isinstance(pan, str):
+            raise PanError("PAN must be a str of digits", field=field)
+        return pan
+
     def _pin_side(
         self, key: KeyHandle, fmt: int, ksn: bytes | None, key_type: str | None, *, side: str, modes: set[str]
     ) -> PinKey:
         key = self._known(key, f"{side}_key")
         a = key.attributes
+        if key_type is not None:
+            _dukpt.aes_key_type(key_type)
         if policy.check_dukpt_source(a, ksn, side=side):
             algorithm = _dukpt.working_key_algorithm(a.algorithm.value, key_type)
         else:
@@ -308,6 +480,10 @@ class Hsm:
             raise DataError(f"PIN must be a str, not {type(pin).__name__}", field="pin")
         return bytearray(pin.encode("ascii", errors="replace"))
 
+    def _decipher_side(self, key: KeyHandle, fmt: int, ksn: bytes | str | None, key_type: str | None) -> PinKey:
+        """The source of an operation that deciphers a PIN block: a P0 key (mode B or D) or a BDK + KSN."""
+        return self._pin_side(key, fmt, self._ksn(ksn, "src"), key_type, side="src", modes={"B", "D", "N"})
+
     def encrypt_pin(
         self,
         pin: str,
@@ -318,16 +494,19 @@ class Hsm:
         ksn: bytes | str | None = None,
         dukpt_key_type: str | None = None,
     ) -> bytes:
-        """Encipher a PIN as an ISO 9564-1 block under a PIN key (P0, mode B or E) or, with ``ksn``, under the
-        DUKPT PIN key of a BDK (re-encryption under a terminal's key, for test rigs)."""
+        """Authorised state only (a clear PIN goes in): encipher a PIN as an ISO 9564-1 block under a PIN key
+        (P0, mode B or E) or, with ``ksn``, under the DUKPT PIN key of a BDK (a terminal, for test rigs)."""
+        self._authorize("encrypt_pin")
         fmt = self._format(format, "format")
         side = self._pin_side(key, fmt, self._ksn(ksn, "dst"), dukpt_key_type, side="dst", modes={"B", "E", "N"})
         self._gate("encrypt_pin")
         digits = self._pin_digits(pin)
         try:
-            return self._backend.encrypt_pin(digits, pan, side)
+            out = self._backend.encrypt_pin(digits, pan, side)
         finally:
             digits[:] = bytes(len(digits))
+        self._audited("encrypt_pin", side.key)
+        return out
 
     def translate_pin(
         self,
@@ -354,13 +533,14 @@ class Hsm:
         """
         sf, df = self._format(src_format, "src_format"), self._format(dst_format, "dst_format")
         policy.check_translation(sf, df, pan, dst_pan)
-        src = self._pin_side(src_key, sf, self._ksn(src_ksn, "src"), src_dukpt_key_type, side="src",
-                             modes={"B", "D", "N"})
+        src = self._decipher_side(src_key, sf, src_ksn, src_dukpt_key_type)
         dst = self._pin_side(dst_key, df, self._ksn(dst_ksn, "dst"), dst_dukpt_key_type, side="dst",
                              modes={"B", "E", "N"})
+        self._pan(pan, sf)
+        self._pan(pan, df)
         raw = self._pin_block(block, sf)
         self._gate("translate_pin_dukpt" if src.ksn is not None or dst.ksn is not None else "translate_pin")
-        out = self._backend.translate_pin(raw, src, dst, pan)
+        out = _opaque(lambda: self._backend.translate_pin(raw, src, dst, pan))
         _log.debug("translated a PIN block %s/%d -> %s/%d", src.key.id, sf, dst.key.id, df)
         return out
 
@@ -380,7 +560,7 @@ class Hsm:
         Policy is checked once, as for :meth:`translate_pin`; each item is validated on its own and a bad
         item comes back as its :class:`~pinsec.errors.PinsecError` (the others are translated). With a BDK
         source, the DUKPT keys of the batch are derived together: a device's IPEK and intermediate keys
-        once per call.
+        once per call. As for one block, every failure about a block's content is ``invalid_pin_block``.
         """
         sf, df = self._format(src_format, "src_format"), self._format(dst_format, "dst_format")
         policy.check_translation(sf, df, None, None)
@@ -398,12 +578,15 @@ class Hsm:
                 if not dukpt and ksn is not None:
                     raise KeyPolicyError("a KSN was given but the source key is not a BDK", code="dukpt_ksn",
                                          field="src_ksn")
+                self._pan(pan, sf)
+                self._pan(pan, df)
                 ready.append((self._pin_block(block, sf), pan, raw_ksn))
                 slots.append(len(ready) - 1)
             except PinsecError as exc:
                 slots.append(exc)
         self._gate("translate_pin_dukpt" if dukpt else "translate_pin")
         done = self._backend.translate_pin_batch(ready, src, dst) if ready else []
+        done = [_pin_block_failed() if isinstance(d, _PIN_CONTENT_ERRORS) else d for d in done]
         return [done[s] if isinstance(s, int) else s for s in slots]
 
     def check_pin(
@@ -417,14 +600,18 @@ class Hsm:
         ksn: bytes | str | None = None,
         dukpt_key_type: str | None = None,
     ) -> None:
-        """Test rigs: raise :class:`VerificationError` unless ``block`` holds ``pin`` (constant-time compare)."""
+        """Authorised state only (a clear PIN goes in, and a yes/no on it is a PIN oracle): raise
+        :class:`VerificationError` unless ``block`` holds ``pin`` (constant-time compare)."""
+        self._authorize("check_pin")
         fmt = self._format(format, "format")
-        side = self._pin_side(key, fmt, self._ksn(ksn, "src"), dukpt_key_type, side="src", modes={"B", "D", "N"})
+        side = self._decipher_side(key, fmt, ksn, dukpt_key_type)
+        self._pan(pan, fmt)
         raw = self._pin_block(block, fmt)
         self._gate("check_pin")
         digits = self._pin_digits(pin)
+        self._audited("check_pin", side.key)
         try:
-            self._backend.check_pin(raw, side, pan, digits)
+            _opaque(lambda: self._backend.check_pin(raw, side, pan, digits))
         finally:
             digits[:] = bytes(len(digits))
 
@@ -442,25 +629,22 @@ class Hsm:
         """Derive a DUKPT working key into a handle: ``purpose`` pin, mac_request, mac_response,
         data_request or data_response; ``key_type`` for AES DUKPT (AES128 by default).
 
-        The key gets ``attributes``, or single-purpose non-exportable defaults (P0/B, M3 or M6/C, D0/B).
+        The key keeps its variant's usage and is non-exportable (P0/B, M3, M6 or M7/C, D0/B); ``attributes``
+        may only narrow the mode of use (P0 and D0: B, E or D; MAC keys: C, G or V) and set the version.
         """
         bdk = self._known(bdk, "bdk")
         raw_ksn = self._ksn(ksn, "")
         policy.check_dukpt_source(bdk.attributes, raw_ksn, side="bdk")
-        if purpose not in _DUKPT_DEFAULTS:
-            raise DataError(f"DUKPT purpose {purpose!r} is not one of {', '.join(_DUKPT_DEFAULTS)}", field="purpose")
-        if attributes is None:
-            algorithm = _dukpt.working_key_algorithm(bdk.attributes.algorithm.value, key_type)
-            usage, mode = _DUKPT_DEFAULTS[purpose]
-            if usage == "M3" and algorithm == "A":
-                usage = "M6"
-            attributes = KeyAttributes(usage, algorithm, mode, "00", "N")
+        if not isinstance(purpose, str) or purpose not in _dukpt.PURPOSES:
+            raise DataError(f"DUKPT purpose is one of {', '.join(_dukpt.PURPOSES)}", field="purpose")
+        algorithm = _dukpt.working_key_algorithm(bdk.attributes.algorithm.value, key_type)
+        attributes = policy.dukpt_working_attributes(
+            purpose, algorithm, None if attributes is None else self._attributes(attributes))
         assert raw_ksn is not None
-        kt = (key_type or "AES128").upper()
-        self._gate("derive_dukpt_key", "A" if bdk.attributes.algorithm.value == "A" and not kt.startswith("TDES")
-                   else ("A-TDES" if bdk.attributes.algorithm.value == "A" else "T"))
+        self._gate("derive_dukpt_key", "T" if bdk.attributes.algorithm.value == "T" else
+                   ("A-TDES" if algorithm == "T" else "A"))
         stored = self._backend.derive_dukpt_key(bdk, raw_ksn, purpose=purpose, key_type=key_type,
-                                                attributes=self._attributes(attributes))
+                                                attributes=attributes)
         return self._handle(stored)
 
     # ------------------------------------------------------------------------------------------- MACs
@@ -475,8 +659,7 @@ class Hsm:
         if direction not in ("request", "response"):
             raise DataError("direction must be request or response", field="direction")
         if policy.check_dukpt_source(a, raw_ksn, side="mac"):
-            aes_key = _dukpt.working_key_algorithm(a.algorithm.value, key_type) == "A"
-            native = MacAlgorithm.CMAC if aes_key else MacAlgorithm.ISO9797_1_ALG3
+            native = _DUKPT_MAC[_dukpt.working_key_algorithm(a.algorithm.value, key_type)]
         else:
             policy.check_key(a, operation=operation, usages=set(_MAC_BY_USAGE), modes=modes)
             native = _MAC_BY_USAGE[a.usage.value]
@@ -588,16 +771,17 @@ class Hsm:
         approved decimalisation tables (default: the standard 0123456789012345).
         """
         fmt = self._format(format, "format")
-        side = self._pin_side(key, fmt, self._ksn(ksn, "src"), dukpt_key_type, side="src", modes={"B", "D", "N"})
+        side = self._decipher_side(key, fmt, ksn, dukpt_key_type)
         how = self._verification(pvk, method, validation_data, decimalization_table, pin_check_length, pvki,
                                  modes={"C", "V", "N"})
         value = offset if method == "ibm3624" else pvv
-        if not isinstance(value, str) or not value.isdigit():
-            raise DataError(f"{'offset' if method == 'ibm3624' else 'PVV'} must be decimal digits",
+        if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+            raise DataError(f"{'offset' if method == 'ibm3624' else 'PVV'} must be decimal digits 0-9",
                             field="offset" if method == "ibm3624" else "pvv")
+        self._pan(pan, fmt)
         raw = self._pin_block(block, fmt)
         self._gate("verify_pin")
-        self._backend.verify_pin(raw, side, pan, how, value)
+        _opaque(lambda: self._backend.verify_pin(raw, side, pan, how, value))
 
     def pin_verification_value(
         self,
@@ -617,12 +801,13 @@ class Hsm:
         """The IBM 3624 offset or Visa PVV of the PIN inside an encrypted block (issuer PIN selection and
         change); the PVK needs mode C or G."""
         fmt = self._format(format, "format")
-        side = self._pin_side(key, fmt, self._ksn(ksn, "src"), None, side="src", modes={"B", "D", "N"})
+        side = self._decipher_side(key, fmt, ksn, None)
         how = self._verification(pvk, method, validation_data, decimalization_table, pin_check_length, pvki,
                                  modes={"C", "G", "N"})
+        self._pan(pan, fmt)
         raw = self._pin_block(block, fmt)
         self._gate("pin_verification_value")
-        return self._backend.pin_verification_value(raw, side, pan, how)
+        return _opaque(lambda: self._backend.pin_verification_value(raw, side, pan, how))
 
     def generate_pin(
         self, *, length: int = 4, key: KeyHandle, format: int, pan: str | None, ksn: bytes | str | None = None

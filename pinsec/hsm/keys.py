@@ -3,7 +3,8 @@
 A :class:`KeyHandle` names a key that lives in a backend: it holds the backend's id for the key, its
 attributes, its length and its check value, never the key. Handles are made only by :class:`pinsec.Hsm`,
 are immutable, and refuse to be pickled or copied into another process (keys travel between processes
-as key blocks under a KBPK instead).
+as key blocks under a KBPK instead). A handle is a name, not a capability: the Hsm checks every handle
+against the backend's record of the key and refuses one whose attributes differ.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ class KeyAttributes:
     """TR-31 attributes of a key: usage, algorithm, mode of use, version number and exportability.
 
     Plain TR-31 letters are accepted and stored as the :mod:`pinsec.tr31` enums; the combination must
-    be one X9.143 allows.
+    be one X9.143 allows. Keys are non-exportable (``N``) unless the caller asks for ``E`` (exportable under
+    a trusted KBPK) or ``S``.
 
     >>> a = KeyAttributes(usage="P0", algorithm="T", mode_of_use="B")
     >>> (a.usage.value, a.algorithm.value, a.mode_of_use.value, a.version, a.exportability.value)
-    ('P0', 'T', 'B', '00', 'E')
+    ('P0', 'T', 'B', '00', 'N')
     >>> KeyAttributes(usage="P9", algorithm="T", mode_of_use="B")
     Traceback (most recent call last):
     ...
@@ -37,7 +39,7 @@ class KeyAttributes:
     algorithm: tr31.Algorithm
     mode_of_use: tr31.ModeOfUse
     version: str = "00"
-    exportability: tr31.Exportability = tr31.Exportability.TRUSTED
+    exportability: tr31.Exportability = tr31.Exportability.NON_EXPORTABLE
 
     def __init__(
         self,
@@ -45,7 +47,7 @@ class KeyAttributes:
         algorithm: tr31.Algorithm | str,
         mode_of_use: tr31.ModeOfUse | str,
         version: str = "00",
-        exportability: tr31.Exportability | str = "E",
+        exportability: tr31.Exportability | str = "N",
     ) -> None:
         u, a, m = tr31.KeyUsage(usage), tr31.Algorithm(algorithm), tr31.ModeOfUse(mode_of_use)
         e = tr31.Exportability(exportability)
@@ -138,6 +140,6 @@ class KeyHandle:
         return self
 
 
-def make_handle(*, id: str, attributes: KeyAttributes, kcv: str, length: int) -> KeyHandle:
-    """Make a handle (for :class:`pinsec.Hsm` only)."""
+def _make_handle(*, id: str, attributes: KeyAttributes, kcv: str, length: int) -> KeyHandle:
+    """Make a handle (pinsec's own code paths only; not exported)."""
     return KeyHandle(_TOKEN, id=id, attributes=attributes, kcv=kcv, length=length)

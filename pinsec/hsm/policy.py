@@ -14,8 +14,12 @@ wrong_algorithm     the key's algorithm does not fit (ISO 4 needs AES, formats 0
 forbidden_translation  the PCI 3-3 matrix forbids this source/destination format pair
 pan_change          a translation between PAN-bound formats would change the PAN
 not_exportable      the key's exportability is ``N``
-weak_kbpk           the wrapping key is weaker than the key it would wrap
+weak_kbpk           the wrapping key is weaker than the key it would wrap (export or import)
+wrong_version       a key block version that does not belong to the KBPK's algorithm (A, B, C: TDES;
+                    D, E: AES), or version A on export
+same_key            a key asked to wrap itself
 dukpt_ksn           a DUKPT key without a KSN, or a KSN given for a key that is not a BDK
+dukpt_attributes    DUKPT working key attributes that widen the variant's usage or make it exportable
 ==================  ==============================================================================
 """
 
@@ -30,11 +34,14 @@ from .keys import KeyAttributes
 __all__ = [
     "ALLOWED_TRANSLATIONS",
     "PAN_BOUND_FORMATS",
+    "check_block_version",
     "check_dukpt_source",
     "check_export",
     "check_key",
     "check_pin_key_algorithm",
     "check_translation",
+    "check_wrapping_strength",
+    "dukpt_working_attributes",
     "key_strength",
 ]
 
@@ -144,14 +151,100 @@ def key_strength(algorithm: str, length: int) -> int:
     return ranks.get((algorithm, length), 0)
 
 
+def check_wrapping_strength(key: KeyAttributes, key_length: int, kbpk: KeyAttributes, kbpk_length: int) -> None:
+    """A key never travels under a weaker key, in either direction (X9.24-1:2017 7.2, X9.143).
+
+    >>> check_wrapping_strength(KeyAttributes("P0", "A", "B"), 32, KeyAttributes("K1", "T", "B"), 16)
+    Traceback (most recent call last):
+    ...
+    pinsec.errors.KeyPolicyError: KBPK (T, 16 bytes) is weaker than the key it wraps (A, 32 bytes)
+    """
+    if key_strength(kbpk.algorithm.value, kbpk_length) < key_strength(key.algorithm.value, key_length):
+        raise KeyPolicyError(
+            f"KBPK ({kbpk.algorithm.value}, {kbpk_length} bytes) is weaker than the key it wraps "
+            f"({key.algorithm.value}, {key_length} bytes)",
+            code="weak_kbpk", field="kbpk",
+        )
+
+
+#: Key block versions each KBPK algorithm may protect: A, B, C derive TDES keys, D and E AES keys, so a
+#: block of the other family would reinterpret the KBPK's bytes as a key of another algorithm.
+_VERSIONS: Final = {"T": frozenset("ABC"), "A": frozenset("DE")}
+
+
+def check_block_version(version: str, kbpk: KeyAttributes, *, exporting: bool, lenient: bool = False) -> None:
+    """Versions A, B, C only under TDES KBPKs, D and E only under AES KBPKs; version A (variant binding,
+    deprecated by X9.143) never on export and on import only with ``lenient``.
+
+    >>> check_block_version("D", KeyAttributes("K1", "T", "B"), exporting=False)
+    Traceback (most recent call last):
+    ...
+    pinsec.errors.KeyPolicyError: a version D key block cannot be protected by a TDES KBPK (T takes A, B, C)
+    """
+    allowed = _VERSIONS.get(kbpk.algorithm.value, frozenset())
+    if version not in allowed:
+        what = {"T": "TDES", "A": "AES"}.get(kbpk.algorithm.value, kbpk.algorithm.value)
+        raise KeyPolicyError(
+            f"a version {version} key block cannot be protected by a{'n' if what == 'AES' else ''} {what} KBPK "
+            f"({kbpk.algorithm.value} takes {', '.join(sorted(allowed)) or 'none'})",
+            code="wrong_version", field="version",
+        )
+    if version == "A" and (exporting or not lenient):
+        raise KeyPolicyError(
+            "key block version A (key variant binding) is refused" + ("" if exporting else " unless lenient=True"),
+            code="wrong_version", field="version",
+        )
+
+
 def check_export(key: KeyAttributes, key_length: int, kbpk: KeyAttributes, kbpk_length: int) -> None:
     """Refuse exporting a non-exportable key, or under a KBPK that cannot wrap or is weaker."""
     check_key(kbpk, operation="wrap a key block", usages={"K0", "K1"}, modes={"B", "E", "N"})
     if key.exportability.value == "N":
         raise KeyPolicyError("key is marked non-exportable (N)", code="not_exportable", field="exportability")
-    if key_strength(kbpk.algorithm.value, kbpk_length) < key_strength(key.algorithm.value, key_length):
-        raise KeyPolicyError(
-            f"KBPK ({kbpk.algorithm.value}, {kbpk_length} bytes) is weaker than the key it would wrap "
-            f"({key.algorithm.value}, {key_length} bytes)",
-            code="weak_kbpk", field="kbpk",
-        )
+    check_wrapping_strength(key, key_length, kbpk, kbpk_length)
+
+
+#: DUKPT working keys by purpose: (usage by working key algorithm, default mode, modes that narrow it).
+_DUKPT_VARIANTS: Final = {
+    "pin": ({"T": "P0", "A": "P0"}, "B", frozenset("BED")),
+    "mac_request": ({"T": "M3", "A": "M6", "H": "M7"}, "C", frozenset("CGV")),
+    "mac_response": ({"T": "M3", "A": "M6", "H": "M7"}, "C", frozenset("CGV")),
+    "data_request": ({"T": "D0", "A": "D0"}, "B", frozenset("BED")),
+    "data_response": ({"T": "D0", "A": "D0"}, "B", frozenset("BED")),
+}
+
+
+def dukpt_working_attributes(purpose: str, algorithm: str, requested: KeyAttributes | None) -> KeyAttributes:
+    """The attributes of a DUKPT working key: its variant's usage, non-exportable; the caller may only
+    narrow the mode of use (e.g. a PIN key to encrypt-only ``E``) and set the version number.
+
+    >>> dukpt_working_attributes("pin", "T", None).letters()
+    'P0TB00N'
+    >>> dukpt_working_attributes("pin", "T", KeyAttributes("K1", "T", "B"))
+    Traceback (most recent call last):
+    ...
+    pinsec.errors.KeyPolicyError: a DUKPT pin key has usage P0, not K1
+    """
+    if purpose not in _DUKPT_VARIANTS:
+        raise KeyPolicyError(f"unknown DUKPT purpose: one of {', '.join(_DUKPT_VARIANTS)}", code="dukpt_attributes",
+                             field="purpose")
+    usages, default_mode, modes = _DUKPT_VARIANTS[purpose]
+    usage = usages.get(algorithm)
+    if usage is None:
+        raise KeyPolicyError(f"a DUKPT {purpose} key cannot be of algorithm {algorithm}", code="wrong_algorithm",
+                             field="key_type")
+    if requested is None:
+        return KeyAttributes(usage, algorithm, default_mode, "00", "N")
+    if requested.usage.value != usage:
+        raise KeyPolicyError(f"a DUKPT {purpose} key has usage {usage}, not {requested.usage.value}",
+                             code="dukpt_attributes", field="usage")
+    if requested.algorithm.value != algorithm:
+        raise KeyPolicyError(f"a DUKPT {purpose} key here is of algorithm {algorithm}, not "
+                             f"{requested.algorithm.value}", code="dukpt_attributes", field="algorithm")
+    if requested.mode_of_use.value not in modes:
+        raise KeyPolicyError(f"a DUKPT {purpose} key's mode of use is one of {', '.join(sorted(modes))}, not "
+                             f"{requested.mode_of_use.value}", code="dukpt_attributes", field="mode_of_use")
+    if requested.exportability.value != "N":
+        raise KeyPolicyError("DUKPT working keys are non-exportable (N)", code="dukpt_attributes",
+                             field="exportability")
+    return requested

@@ -1,7 +1,9 @@
 """The HSM conformance suite: every test here runs unchanged against every backend.
 
-Backends are listed in ``BACKENDS``; each factory returns a fresh :class:`pinsec.Hsm`. Keys are imported
-with published clear values so results can be checked with tier-1 functions and published vectors.
+Backends are listed in ``BACKENDS``; each factory returns a fresh backend. The ``hsm`` fixture is a test rig
+over it (the Authorised state, so keys can be imported with published clear values and results checked
+with tier-1 functions and published vectors); ``keys.production`` is a default-state Hsm over the same
+backend, which is what an application holds.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import pytest
 
 import pinsec
 from pinsec import KeyAttributes, KeyHandle
+from pinsec.backends import Backend, SoftwareBackend
 
-from ..softhsm import pkcs11_hsm
+from ..softhsm import pkcs11_backend
 
-BACKENDS: dict[str, Callable[[], pinsec.Hsm]] = {"software": pinsec.Hsm, "pkcs11": pkcs11_hsm}
+BACKENDS: dict[str, Callable[[], Backend]] = {"software": SoftwareBackend, "pkcs11": pkcs11_backend}
 
 # Published clear keys: the X9.24-1:2009 A.4 BDK (also the classic 0123...3210 test key, KCV 08D7B4), the
 # X9.24-3:2017 supplement AES-128 BDK, and the TR-31:2018 A.7 KBPKs.
@@ -33,6 +36,7 @@ class Keys:
     """Handles for the published keys above, in one HSM."""
 
     hsm: pinsec.Hsm
+    production: pinsec.Hsm
     tdes_bdk: KeyHandle
     aes_bdk: KeyHandle
     tdes_zpk: KeyHandle
@@ -42,17 +46,23 @@ class Keys:
 
 
 @pytest.fixture(params=sorted(BACKENDS))
-def hsm(request: pytest.FixtureRequest) -> pinsec.Hsm:
+def backend(request: pytest.FixtureRequest) -> Backend:
     return BACKENDS[request.param]()
 
 
 @pytest.fixture
-def keys(hsm: pinsec.Hsm) -> Keys:
+def hsm(backend: Backend) -> pinsec.Hsm:
+    return pinsec.Hsm(backend, authorized=True)
+
+
+@pytest.fixture
+def keys(hsm: pinsec.Hsm, backend: Backend) -> Keys:
     def imp(material: bytes, usage: str, algorithm: str, mode: str, exportability: str = "E") -> KeyHandle:
         return hsm.import_clear_key(material, KeyAttributes(usage, algorithm, mode, "00", exportability))
 
     return Keys(
         hsm=hsm,
+        production=pinsec.Hsm(backend),
         tdes_bdk=imp(TDES_TEST_KEY, "B0", "T", "X"),
         aes_bdk=imp(AES_BDK, "B0", "A", "X"),
         tdes_zpk=imp(TDES_ZPK, "P0", "T", "B"),

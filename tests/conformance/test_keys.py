@@ -8,7 +8,8 @@ import pickle
 import pytest
 
 import pinsec
-from pinsec import KeyAttributes, KeyHandle
+from pinsec import KeyAttributes, KeyHandle, kcv
+from pinsec.backends import Backend
 from pinsec.errors import InvalidKeyError, KeyPolicyError, UnsupportedOperation, VerificationError
 
 from .conftest import AES_KBPK, TDES_KBPK, TDES_TEST_KEY, Keys
@@ -25,15 +26,30 @@ def test_classic_test_key_kcv(hsm: pinsec.Hsm) -> None:
     assert hsm.kcv(k) == "08D7B4"
 
 
-def test_components_xor_into_the_key_and_are_checked(hsm: pinsec.Hsm) -> None:
-    c1 = bytes(16)
-    c2 = TDES_TEST_KEY
-    z = hsm.import_clear_key([c1.hex(), c2], KeyAttributes("P0", "T", "B"),
-                             component_kcvs=["8CA64D", "08d7b4"], kcv="08D7B4")
+# Components whose XOR is the classic test key (published KCV 08D7B4); none is zero, and their OR differs
+# from their XOR, so combining them any other way misses the published KCV.
+COMPONENTS = [bytes.fromhex("F0F0F0F0F0F0F0F00F0F0F0F0F0F0F0F"), bytes.fromhex("3C3C3C3C3C3C3C3CC3C3C3C3C3C3C3C3")]
+COMPONENTS.append(bytes(a ^ b ^ c for a, b, c in zip(TDES_TEST_KEY, *COMPONENTS, strict=True)))
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_components_xor_into_the_key_and_are_checked(hsm: pinsec.Hsm, count: int) -> None:
+    parts = COMPONENTS[:2] if count == 3 else [COMPONENTS[0], bytes(a ^ b for a, b in zip(TDES_TEST_KEY,
+                                                                                        COMPONENTS[0], strict=True))]
+    parts = COMPONENTS if count == 3 else parts
+    kcvs = [kcv.legacy_kcv(p, algorithm="T") for p in parts]
+    z = hsm.import_key_components([p.hex() for p in parts], KeyAttributes("P0", "T", "B"), kcvs=kcvs, kcv="08D7B4")
     assert z.kcv == "08D7B4"
-    with pytest.raises(VerificationError) as info:
-        hsm.import_clear_key([c1, c2], KeyAttributes("P0", "T", "B"), component_kcvs=["8CA64D", "000000"])
-    assert info.value.field == "component 2"
+    before = len(hsm.list_keys())
+    for i in range(count):
+        wrong = list(kcvs)
+        wrong[i] = "000000"
+        with pytest.raises(VerificationError) as info:
+            hsm.import_key_components(parts, KeyAttributes("P0", "T", "B"), kcvs=wrong)
+        assert info.value.field == f"component {i + 1}"
+    with pytest.raises(VerificationError):
+        hsm.import_key_components(parts, KeyAttributes("P0", "T", "B"), kcvs=kcvs, kcv="08D7B5")
+    assert len(hsm.list_keys()) == before
 
 
 def test_expected_kcv_mismatch_keeps_nothing(hsm: pinsec.Hsm) -> None:
@@ -59,13 +75,10 @@ def test_handle_is_opaque_frozen_and_not_picklable(keys: Keys) -> None:
 
 
 def test_generate_key_lengths_and_parity(hsm: pinsec.Hsm) -> None:
-    hsm_x = pinsec.Hsm(allow_clear_export=True) if hsm.backend.name == "software" else None
     for length in (16, 24):
-        k = hsm.generate_key(KeyAttributes("P0", "T", "B"), length=length)
+        k = hsm.generate_key(KeyAttributes("P0", "T", "B", "00", "E"), length=length)
         assert k.length == length and len(k.kcv) == 6
-    if hsm_x is not None:
-        k = hsm_x.generate_key(KeyAttributes("P0", "T", "B"), length=24)
-        material = hsm_x.export_clear_key(k)
+        material = hsm.export_clear_key(k)
         assert all(bin(b).count("1") % 2 == 1 for b in material)
     with pytest.raises(InvalidKeyError):
         hsm.generate_key(KeyAttributes("P0", "T", "B"), length=8)
@@ -108,8 +121,11 @@ def test_export_refusals(keys: Keys) -> None:
         hsm.export_key_block(keys.tdes_zpk, kbpk=keys.aes_zpk)
     assert info.value.code == "wrong_usage"
     with pytest.raises(KeyPolicyError) as info:
-        hsm.export_clear_key(keys.tdes_zpk)
-    assert info.value.code == "clear_export_disabled"
+        keys.production.export_clear_key(keys.production.key(keys.tdes_zpk.id))
+    assert info.value.code == "not_authorized"
+    with pytest.raises(KeyPolicyError) as info:
+        hsm.export_clear_key(secret)
+    assert info.value.code == "not_exportable"
 
 
 def test_unwrap_only_kbpk_cannot_wrap(keys: Keys) -> None:
@@ -131,8 +147,8 @@ def test_destroy(keys: Keys) -> None:
         keys.hsm.key(keys.tdes_zpk.id)
 
 
-def test_require_in_device_refuses_clear_export(hsm: pinsec.Hsm) -> None:
-    strict = pinsec.Hsm(hsm.backend, require_in_device=True, allow_clear_export=True)
-    k = strict.import_clear_key(TDES_TEST_KEY, KeyAttributes("P0", "T", "B"))
+def test_require_in_device_refuses_clear_export(backend: Backend) -> None:
+    strict = pinsec.Hsm(backend, require_in_device=True, authorized=True)
+    k = strict.import_clear_key(TDES_TEST_KEY, KeyAttributes("P0", "T", "B", "00", "E"))
     with pytest.raises(UnsupportedOperation):
         strict.export_clear_key(k)

@@ -42,9 +42,13 @@ def test_nothing_secret_shows(keys: Keys, caplog: pytest.LogCaptureFixture) -> N
         lambda: hsm.translate_pin(block, src_key=m3, src_format=0, dst_key=keys.tdes_zpk, dst_format=0, pan=PAN),
         lambda: hsm.encrypt_pin(PIN + "x", pan=PAN, key=keys.tdes_zpk, format=0),
         lambda: hsm.encrypt_pin(PIN, pan=PAN + "x", key=keys.tdes_zpk, format=0),
-        lambda: hsm.import_key_block(kb[:-2] + "00", kbpk=keys.aes_kbpk),
+        # the last character always changes (replacing two with "00" changed nothing 1 time in 256)
+        lambda: hsm.import_key_block(kb[:-1] + ("0" if kb[-1] != "0" else "1"), kbpk=keys.aes_kbpk),
         lambda: hsm.import_clear_key(TDES_ZPK, KeyAttributes("P0", "T", "B"), kcv="000000"),
-        lambda: hsm.export_clear_key(keys.tdes_zpk),
+        lambda: keys.production.export_clear_key(keys.production.key(keys.tdes_zpk.id)),
+        lambda: keys.production.import_clear_key(TDES_ZPK, KeyAttributes("P0", "T", "B")),
+        lambda: keys.production.translate_pin(block, src_key=keys.tdes_zpk, src_format=0, dst_key=keys.aes_zpk,
+                                              dst_format=4, pan="4716291836452025"),
     ]
     for call in failures:
         with pytest.raises(PinsecError) as info:

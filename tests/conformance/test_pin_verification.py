@@ -10,6 +10,7 @@ import pytest
 
 import pinsec
 from pinsec import KeyAttributes, pin, pinblock
+from pinsec.backends import Backend
 from pinsec.errors import DataError, KeyPolicyError, VerificationError
 
 from .conftest import TDES_TEST_KEY, TDES_ZPK, Keys
@@ -20,8 +21,8 @@ VALIDATION = "1122334455667788"
 
 
 @pytest.fixture
-def hsm_with_table(hsm: pinsec.Hsm) -> pinsec.Hsm:
-    return pinsec.Hsm(hsm.backend, decimalization_tables=[pin.STANDARD_DECIMALIZATION_TABLE, TABLE])
+def hsm_with_table(backend: Backend) -> pinsec.Hsm:
+    return pinsec.Hsm(backend, authorized=True, decimalization_tables=[pin.STANDARD_DECIMALIZATION_TABLE, TABLE])
 
 
 def _keys(hsm: pinsec.Hsm) -> tuple[pinsec.KeyHandle, pinsec.KeyHandle, pinsec.KeyHandle]:
