@@ -1,5 +1,8 @@
-"""``python -m pinsec`` runs the command line."""
+"""``python -m pinsec``: the same command line as the ``pinsec`` script."""
+
+from __future__ import annotations
 
 from .cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    raise SystemExit(main())

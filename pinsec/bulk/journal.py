@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import DataError
+from ..errors import DataError, PinsecError
 
 __all__ = ["Journal", "io_errors"]
 
@@ -30,6 +30,8 @@ def io_errors(what: str) -> Iterator[None]:
     """Turn an OS-level failure into a one-line pinsec error (no traceback, no partial result)."""
     try:
         yield
+    except PinsecError:
+        raise
     except (OSError, ValueError) as exc:
         detail = getattr(exc, "strerror", None) or type(exc).__name__
         raise DataError(f"cannot {what}: {detail}", code="io_error", field="file") from None

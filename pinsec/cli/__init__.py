@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 
 from ..errors import PinsecError
 
-__all__ = ["Output", "Parser", "add_command", "main"]
+__all__ = ["Output", "Parser", "add_command", "ascii_int", "main"]
 
 
 def _command_modules() -> list[Any]:
@@ -39,6 +39,23 @@ class Output:
 
 
 Handler = Callable[[argparse.Namespace], Output]
+
+
+def ascii_int(text: str) -> int:
+    """An argparse type: a whole number written with ASCII digits only (``int`` also takes other scripts'
+    digits, e.g. Arabic-Indic, which no payment field allows).
+
+    >>> ascii_int("12"), ascii_int("-1")
+    (12, -1)
+    >>> ascii_int("\u0663")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: not a whole number in ASCII digits
+    """
+    body = text[1:] if text[:1] == "-" else text
+    if not body or not body.isascii() or not body.isdigit():
+        raise argparse.ArgumentTypeError("not a whole number in ASCII digits")
+    return int(text)
 
 
 class Parser(argparse.ArgumentParser):
@@ -71,12 +88,18 @@ def build_parser() -> Parser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # a usage error (one line already printed) or --help
+        return stop.code if isinstance(stop.code, int) else 2
     handler: Handler = args.handler
     try:
         out = handler(args)
     except PinsecError as exc:
         print(f"pinsec: error: {exc.code}: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file the library did not wrap: still one line, no traceback
+        print(f"pinsec: error: io_error: {exc.strerror or type(exc).__name__}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(out.data, indent=2, sort_keys=True))

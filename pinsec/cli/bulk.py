@@ -6,7 +6,7 @@ import argparse
 
 from .. import Hsm
 from ..bulk import TranslateSpec, translate_file
-from . import Output, Parser, add_command
+from . import Output, Parser, add_command, ascii_int
 
 
 def _translate(args: argparse.Namespace) -> Output:
@@ -33,10 +33,10 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--output", required=True, help="output file, same format; written atomically at the end")
     p.add_argument("--rejects", help="reject file (default <output>.rejects<suffix>)")
     p.add_argument("--src-key", required=True, help="id of the source PIN key, or of the BDK (records carry KSNs)")
-    p.add_argument("--src-format", type=int, required=True, choices=range(5))
+    p.add_argument("--src-format", type=ascii_int, required=True, choices=range(5))
     p.add_argument("--dst-key", required=True, help="id of the destination PIN key")
-    p.add_argument("--dst-format", type=int, required=True, choices=range(5))
+    p.add_argument("--dst-format", type=ascii_int, required=True, choices=range(5))
     p.add_argument("--src-dukpt-key-type", help="AES DUKPT PIN key type (default AES128)")
     p.add_argument("--dst-dukpt-key-type", help="AES DUKPT PIN key type (default AES128)")
-    p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
-    p.add_argument("--chunk-size", type=int, default=500, help="records per chunk (default 500)")
+    p.add_argument("--workers", type=ascii_int, default=1, help="local worker processes (default 1)")
+    p.add_argument("--chunk-size", type=ascii_int, default=500, help="records per chunk (default 500)")

@@ -9,7 +9,7 @@ from typing import TypeVar
 from .._hex import parse_hex, to_hex
 from ..dukpt import aes, tdes
 from ..errors import DataError, InvalidKeyError
-from . import Output, Parser, add_command
+from . import Output, Parser, add_command, ascii_int
 
 ORDER = 20
 T = TypeVar("T")
@@ -100,7 +100,7 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p = add_command(t, "originator", _tdes_sequence, "the first transactions of a terminal (KSN and PIN key)")
     p.add_argument("--bdk", required=True)
     p.add_argument("--ksn", required=True, help="initial KSN")
-    p.add_argument("--count", type=int, default=5)
+    p.add_argument("--count", type=ascii_int, default=5)
     a = kinds.add_parser("aes", help="AES DUKPT, ANSI X9.24-3:2017").add_subparsers(
         dest="action", required=True, parser_class=Parser
     )
@@ -113,4 +113,4 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p = add_command(a, "originator", _aes_sequence, "the first transactions of a terminal (KSN and PIN key)")
     p.add_argument("--bdk", required=True)
     p.add_argument("--initial-key-id", required=True, help="8 bytes hex")
-    p.add_argument("--count", type=int, default=5)
+    p.add_argument("--count", type=ascii_int, default=5)

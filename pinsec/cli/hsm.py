@@ -12,7 +12,7 @@ import argparse
 from .. import Hsm, KeyAttributes, KeyHandle
 from .._hex import to_hex
 from ..errors import DataError
-from . import Output, Parser, add_command
+from . import Output, Parser, add_command, ascii_int
 
 
 def _hsm(args: argparse.Namespace) -> Hsm:
@@ -102,7 +102,7 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     key = sub.add_parser("key", help="keys in a key store", description="keys in a key store under an LMK")
     leaf = key.add_subparsers(dest="action", required=True, parser_class=Parser)
     p = _attrs(_store(add_command(leaf, "generate", _generate, "generate a key")))
-    p.add_argument("--length", type=int, help="bytes (default: 16 TDES, 16 AES, 32 HMAC)")
+    p.add_argument("--length", type=ascii_int, help="bytes (default: 16 TDES, 16 AES, 32 HMAC)")
     p = _attrs(_store(add_command(leaf, "import", _import,
                                   "import a clear key, or 2-3 XOR components (key ceremony; needs --authorized)")))
     p.add_argument("--authorized", action="store_true", help="the Authorised state: clear keys may enter (audited)")
@@ -125,10 +125,10 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--block", required=True, help="the PIN block, hex")
     p.add_argument("--pan", help="the PAN (PAN-bound formats)")
     p.add_argument("--src-key", required=True, help="id of the source PIN key, or of the BDK with --src-ksn")
-    p.add_argument("--src-format", type=int, required=True, choices=range(5))
+    p.add_argument("--src-format", type=ascii_int, required=True, choices=range(5))
     p.add_argument("--src-ksn", help="the terminal's KSN, hex (DUKPT source)")
     p.add_argument("--src-dukpt-key-type", help="AES DUKPT PIN key type (default AES128)")
     p.add_argument("--dst-key", required=True, help="id of the destination PIN key, or of a BDK with --dst-ksn")
-    p.add_argument("--dst-format", type=int, required=True, choices=range(5))
+    p.add_argument("--dst-format", type=ascii_int, required=True, choices=range(5))
     p.add_argument("--dst-ksn", help="KSN for a DUKPT destination (test rigs)")
     p.add_argument("--dst-dukpt-key-type", help="AES DUKPT PIN key type (default AES128)")

@@ -7,7 +7,7 @@ import argparse
 from .. import mac, pin
 from .._hex import parse_hex, to_hex
 from ..errors import InvalidKeyError
-from . import Output, Parser, add_command
+from . import Output, Parser, add_command, ascii_int
 
 ORDER = 40
 
@@ -70,7 +70,7 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         p.add_argument("--pin", required=True)
         p.add_argument("--validation-data", required=True, help="16 hex digits, already padded")
         p.add_argument("--table", default=pin.STANDARD_DECIMALIZATION_TABLE, help="decimalization table")
-        p.add_argument("--check-length", type=int)
+        p.add_argument("--check-length", type=ascii_int)
         if name == "ibm3624-verify":
             p.add_argument("--offset", required=True)
     p = add_command(leaf, "pvv", _pvv, "Visa PVV of a PIN")
@@ -91,8 +91,8 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         p.add_argument("--alg", required=True, choices=["retail", "cbc", "cmac-aes", "cmac-tdes", "hmac"])
         p.add_argument("--key", required=True, help="hex")
         p.add_argument("--data", required=True, help="hex")
-        p.add_argument("--padding", type=int, choices=[1, 2], default=1, help="ISO 9797-1 padding method")
+        p.add_argument("--padding", type=ascii_int, choices=[1, 2], default=1, help="ISO 9797-1 padding method")
         if name == "generate":
-            p.add_argument("--length", type=int, help="truncate to this many bytes")
+            p.add_argument("--length", type=ascii_int, help="truncate to this many bytes")
         else:
             p.add_argument("--mac", required=True, help="hex")

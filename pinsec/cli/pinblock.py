@@ -8,7 +8,7 @@ import sys
 from .. import pinblock
 from .._hex import parse_hex, to_hex
 from ..errors import InvalidKeyError
-from . import Output, Parser, add_command
+from . import Output, Parser, add_command, ascii_int
 
 ORDER = 10
 
@@ -41,7 +41,7 @@ def _decipher(args: argparse.Namespace) -> Output:
 
 
 def _common(p: Parser, *, pin: bool, block: bool, key: bool) -> None:
-    p.add_argument("--format", type=int, choices=range(5), default=0, help="ISO 9564-1 format 0-4 (default 0)")
+    p.add_argument("--format", type=ascii_int, choices=range(5), default=0, help="ISO 9564-1 format 0-4 (default 0)")
     p.add_argument("--pan", help="the PAN (formats 0, 3 and 4)")
     if pin:
         p.add_argument("--pin", required=True, help="the PIN, or - to read it from stdin")

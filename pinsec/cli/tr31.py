@@ -7,7 +7,7 @@ import argparse
 from .. import kcv, tr31
 from .._hex import parse_hex, to_hex
 from ..errors import InvalidKeyError
-from . import Output, Parser, add_command
+from . import Output, Parser, add_command, ascii_int
 
 ORDER = 30
 
@@ -72,7 +72,7 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--kbpk", required=True, help="key block protection key, hex")
     p.add_argument("--key", required=True, help="the key, hex")
     p.add_argument("--header", required=True, help="header, e.g. D0000P0AE00E0000 (length computed)")
-    p.add_argument("--masked-key-length", type=int, help="pad as if the key had this many bytes")
+    p.add_argument("--masked-key-length", type=ascii_int, help="pad as if the key had this many bytes")
     p.add_argument("--key-check", choices=["legacy", "cmac"], help="add a KC block")
     p.add_argument("--kbpk-check", choices=["legacy", "cmac"], help="add a KP block")
     p.add_argument("--lenient", action="store_true")
@@ -84,4 +84,4 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("key", help="the key, hex")
     p.add_argument("--algorithm", choices=["T", "A"], default="T")
     p.add_argument("--method", choices=["legacy", "cmac"], default="legacy")
-    p.add_argument("--length", type=int, help="bytes (default 3 legacy, 5 CMAC)")
+    p.add_argument("--length", type=ascii_int, help="bytes (default 3 legacy, 5 CMAC)")
