@@ -18,7 +18,7 @@ from tests.softhsm import pkcs11_backend
 
 @pytest.mark.parametrize("backend", ["software", "pkcs11"])
 def test_aes_dukpt_derive_into_handle(benchmark, backend: str) -> None:
-    hsm = pinsec.Hsm(pkcs11_backend()) if backend == "pkcs11" else pinsec.Hsm()
+    hsm = pinsec.Hsm(pkcs11_backend(), authorized=True) if backend == "pkcs11" else pinsec.Hsm(authorized=True)
     bdk = hsm.import_clear_key(AES_BDK, KeyAttributes("B0", "A", "X", "00", "N"))
     ksns = itertools.cycle(aes_ksns(500))
 

@@ -22,7 +22,7 @@ def _prepare() -> tuple[Path, Path, TranslateSpec]:
     if not _state:
         folder = Path(tempfile.mkdtemp(prefix="pinsec-bench-"))
         os.environ["PINSEC_LMK"] = _LMK
-        hsm = pinsec.Hsm(keystore=folder / "keys.json")
+        hsm = pinsec.Hsm(keystore=folder / "keys.json", authorized=True)
         src = hsm.import_clear_key(_SRC, KeyAttributes("P0", "T", "D"))
         dst = hsm.generate_key(KeyAttributes("P0", "A", "E"))
         with (folder / "in.csv").open("w", newline="") as f:
