@@ -163,3 +163,21 @@ def test_working_key_stronger_than_bdk_is_refused(bdk: bytes, kt: aes.KeyType) -
     with pytest.raises(KeyPolicyError) as info:
         aes.derive_working_key(bdk, IK_ID + "00000001", aes.KeyUsage.PIN_ENCRYPTION, kt)
     assert info.value.code == "key_stronger_than_bdk"
+
+
+def test_key_usage_indicators_are_the_standards() -> None:
+    # ANSI X9.24-3:2017 derivation data, key usage indicators (restated in the notes of vectors/dukpt_aes.json):
+    # 0002 KEK, 1000 PIN, 2000 MAC gen, 2001 MAC verify, 2002 MAC both, 3000 data encrypt, 3001 data decrypt,
+    # 3002 data both, 8000 key derivation, 8001 initial key. No usage may alias another.
+    assert {u.name: u.value for u in aes.KeyUsage} == {
+        "KEY_ENCRYPTION_KEY": 0x0002, "PIN_ENCRYPTION": 0x1000, "MAC_GENERATION": 0x2000,
+        "MAC_VERIFICATION": 0x2001, "MAC_BOTH_WAYS": 0x2002, "DATA_ENCRYPTION_ENCRYPT": 0x3000,
+        "DATA_ENCRYPTION_DECRYPT": 0x3001, "DATA_ENCRYPTION_BOTH_WAYS": 0x3002, "KEY_DERIVATION": 0x8000,
+        "KEY_DERIVATION_INITIAL_KEY": 0x8001,
+    }
+    ksn = IK_ID + "00000001"
+    keys = {u: aes.derive_working_key(BDK128, ksn, u, aes.KeyType.AES128) for u in aes.KeyUsage
+            if u not in (aes.KeyUsage.KEY_DERIVATION, aes.KeyUsage.KEY_DERIVATION_INITIAL_KEY)}
+    assert len(set(keys.values())) == len(keys)
+    for u in aes.KeyUsage:  # the indicator is bytes 2-3 of the derivation data
+        assert aes.derivation_data(u.value, aes.KeyType.AES128, bytes(8))[2:4] == u.value.to_bytes(2, "big")

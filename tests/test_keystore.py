@@ -122,3 +122,57 @@ def test_a_crash_mid_write_loses_no_key(tmp_path: Path, monkeypatch: pytest.Monk
 def test_keystore_repr_has_no_lmk(tmp_path: Path) -> None:
     store = KeyStore(tmp_path / "k.json", bytes.fromhex(LMK))
     assert LMK not in repr(store).upper()
+
+
+def _doc(path: Path) -> dict[str, object]:
+    _store_with_keys(path)
+    return json.loads(path.read_text())  # type: ignore[no-any-return]
+
+
+CORRUPT = [
+    # (what, how the file is damaged, the code that names it)
+    ("not UTF-8", lambda p, d: p.write_bytes(b"\xff\xfe" + p.read_bytes()), "keystore_unreadable"),
+    ("not JSON", lambda p, d: p.write_text("{"), "keystore_corrupt"),
+    ("nested past the recursion limit", lambda p, d: p.write_text("[" * 100_000), "keystore_corrupt"),
+    ("a JSON list", lambda p, d: p.write_text("[]"), "keystore_corrupt"),
+    ("another format", lambda p, d: p.write_text(json.dumps({**d, "format": "pinsec-keystore/1"})), "keystore_corrupt"),
+    ("no format", lambda p, d: p.write_text(json.dumps({k: v for k, v in d.items() if k != "format"})),
+     "keystore_corrupt"),
+    ("keys a list", lambda p, d: p.write_text(json.dumps({**d, "keys": []})), "keystore_corrupt"),
+    ("generation missing", lambda p, d: p.write_text(json.dumps({k: v for k, v in d.items() if k != "generation"})),
+     "keystore_corrupt"),
+    ("generation negative", lambda p, d: p.write_text(json.dumps({**d, "generation": -1})), "keystore_corrupt"),
+    ("generation a boolean", lambda p, d: p.write_text(json.dumps({**d, "generation": True})), "keystore_corrupt"),
+    ("generation a string", lambda p, d: p.write_text(json.dumps({**d, "generation": "3"})), "keystore_corrupt"),
+    ("an entry not a string", lambda p, d: p.write_text(json.dumps({**d, "keys": {"x": 1}})), "keystore_corrupt"),
+    ("mac missing", lambda p, d: p.write_text(json.dumps({k: v for k, v in d.items() if k != "mac"})),
+     "keystore_tampered"),
+    ("generation changed", lambda p, d: p.write_text(json.dumps({**d, "generation": d["generation"] + 1})),  # type: ignore[operator]
+     "keystore_tampered"),
+]
+
+
+@pytest.mark.parametrize(("damage", "code"), [c[1:] for c in CORRUPT], ids=[c[0] for c in CORRUPT])
+def test_each_kind_of_corrupt_store_is_refused(tmp_path: Path, damage: object, code: str) -> None:
+    path = tmp_path / "keys.json"
+    doc = _doc(path)
+    damage(path, doc)  # type: ignore[operator]
+    with pytest.raises(VerificationError) as info:
+        KeyStore(path, bytes.fromhex(LMK)).load()
+    assert info.value.code == code and info.value.field == "keystore"
+
+
+def test_a_block_under_another_lmk_inside_an_authentic_file_is_refused(tmp_path: Path) -> None:
+    # The file MAC is right (recomputed with the LMK), but one key block was wrapped under another key:
+    # the block's own MAC refuses it, so a store cannot smuggle in a key whose attributes the LMK did not bind.
+    from pinsec import tr31
+
+    path = tmp_path / "keys.json"
+    store = KeyStore(path, bytes.fromhex(LMK))
+    store.add("k1", KeyAttributes("P0", "T", "B"), KEY)
+    doc = json.loads(path.read_text())
+    doc["keys"]["k1"] = tr31.wrap(bytes(range(1, 33)), KEY, "D0000K1TB00E0000")
+    doc["mac"] = store._mac(doc["generation"], doc["keys"])
+    path.write_text(json.dumps(doc))
+    with pytest.raises(VerificationError):
+        KeyStore(path, bytes.fromhex(LMK)).load()

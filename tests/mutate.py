@@ -1,0 +1,333 @@
+"""Mutation testing of pinsec's core modules: does the default suite notice a single-line bug?
+
+Run from the repository root (about 20-40 minutes for every module on 2 cores; one module is minutes):
+
+    .venv/bin/python -m tests.mutate                      # every core module
+    .venv/bin/python -m tests.mutate pinsec/pin.py -j 2   # one module
+    .venv/bin/python -m tests.mutate --list pinsec/mac.py # the mutants, without running anything
+
+Each mutant changes one thing in one line, chosen from the bugs a payment HSM must never ship: a comparison
+or boolean operator flipped, a ``not`` dropped, an arithmetic or bitwise operator swapped (``^`` for
+``|`` ...), a whole number off by one, ``True``/``False`` swapped, a ``raise`` deleted, a call statement
+deleted (``check(x)`` gone), an ``if`` condition negated. Docstrings, annotations, ``__all__``, error
+messages and ``assert`` statements are not mutated.
+
+Every mutant runs against the module's own tests and doctests (``TARGETS``) in a private copy of the
+repository, one copy per job; a failing run or a time-out kills it. Survivors are run again against the
+whole default suite; a mutant that still survives is reported with its line. Mutants known to be
+equivalent (no behaviour changes) are listed with the reason in ``tests/mutation_equivalents.tsv`` and
+left out of the score: killed / (mutants - equivalent), per module. ``--json FILE`` writes the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.tsv"
+
+_PIN_TESTS = ["tests/test_pinblock.py", "tests/test_vectors_iso9564.py"]
+_DUKPT_TESTS = ["tests/test_dukpt_tdes.py", "tests/test_dukpt_aes.py", "tests/test_vectors_files.py"]
+_TR31_TESTS = ["tests/test_tr31.py", "tests/test_vectors_files.py"]
+_HSM_TESTS = ["tests/conformance", "tests/attacks", "tests/test_keystore.py", "tests/test_pkcs11.py"]
+#: Core module -> the tests that answer for it (its doctests run too).
+TARGETS: dict[str, list[str]] = {
+    "pinsec/pinblock.py": _PIN_TESTS,
+    "pinsec/dukpt/tdes.py": _DUKPT_TESTS,
+    "pinsec/dukpt/aes.py": _DUKPT_TESTS,
+    "pinsec/dukpt/_registers.py": _DUKPT_TESTS,
+    "pinsec/tr31/header.py": _TR31_TESTS,
+    "pinsec/tr31/keyblock.py": _TR31_TESTS,
+    "pinsec/tr31/optional_blocks.py": _TR31_TESTS,
+    "pinsec/tr31/vocabulary.py": _TR31_TESTS,
+    "pinsec/hsm/facade.py": _HSM_TESTS,
+    "pinsec/hsm/policy.py": _HSM_TESTS,
+    "pinsec/hsm/keystore.py": _HSM_TESTS,
+    "pinsec/pin.py": ["tests/test_verification.py", "tests/test_pin.py", "tests/conformance/test_pin_verification.py",
+                      "tests/test_vectors_files.py"],
+    "pinsec/mac.py": ["tests/test_verification.py", "tests/test_pin.py", "tests/conformance/test_mac.py",
+                      "tests/test_vectors_files.py"],
+    "pinsec/kcv.py": ["tests/test_tr31.py", "tests/conformance/test_keys.py"],
+    "pinsec/bulk/journal.py": ["tests/test_bulk.py", "tests/attacks/test_bulk_input.py"],
+    "pinsec/bulk/records.py": ["tests/test_bulk.py", "tests/attacks/test_bulk_input.py"],
+}
+#: Passed to every run: fast and deterministic (the 17 s DUKPT end-of-life run is left to the full suite).
+PYTEST = ["-x", "-q", "-p", "no:cacheprovider", "--no-header", "-m", "not slow", "--hypothesis-seed=0",
+          "-W", "ignore::pytest.PytestUnknownMarkWarning"]
+
+_SWAP_CMP = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE,
+             ast.GtE: ast.Gt, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}
+_SWAP_BIN = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.BitXor: ast.BitOr, ast.BitOr: ast.BitXor,
+             ast.BitAnd: ast.BitOr, ast.LShift: ast.RShift, ast.RShift: ast.LShift, ast.Mult: ast.FloorDiv,
+             ast.FloorDiv: ast.Mult, ast.Mod: ast.FloorDiv}
+_LOGGERS = ("_log", "_audit", "logging", "warnings")
+
+
+@dataclass(frozen=True)
+class Mutant:
+    module: str
+    line: int
+    description: str
+    source_line: str
+    start: tuple[int, int]
+    end: tuple[int, int]
+    replacement: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.module, self.description, self.source_line)
+
+
+def _skipped_nodes(tree: ast.AST) -> set[int]:
+    """ids of nodes never mutated: docstrings, annotations, __all__, f-strings, raise arguments, asserts,
+    logging calls, and `if TYPE_CHECKING` / `if __name__` blocks."""
+    skip: set[int] = set()
+
+    def drop(node: ast.AST | None) -> None:
+        if node is not None:
+            skip.update(id(n) for n in ast.walk(node))
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for arg in [*node.args.args, *node.args.kwonlyargs, *node.args.posonlyargs]:
+                drop(arg.annotation)
+            drop(node.returns)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value,
+                                                                                                     str):
+                drop(first)
+        if isinstance(node, ast.AnnAssign):
+            drop(node.annotation)
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            drop(node)
+        if isinstance(node, (ast.JoinedStr, ast.Assert)):
+            drop(node)
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            for part in [*node.exc.args, *node.exc.keywords]:
+                drop(part)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            base = node.func.value
+            if isinstance(base, ast.Name) and base.id in _LOGGERS:
+                drop(node)
+        if isinstance(node, ast.If) and isinstance(node.test, (ast.Name, ast.Compare)):
+            text = ast.unparse(node.test)
+            if "TYPE_CHECKING" in text or "__name__" in text:
+                drop(node)
+    return skip
+
+
+def _variants(node: ast.AST) -> Iterator[tuple[str, str]]:
+    """(description, replacement source) for one node."""
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _SWAP_CMP:
+        new = copy.deepcopy(node)
+        new.ops = [_SWAP_CMP[type(node.ops[0])]()]
+        yield f"compare {type(node.ops[0]).__name__} -> {type(new.ops[0]).__name__}", ast.unparse(new)
+    elif isinstance(node, ast.BoolOp):
+        new = copy.deepcopy(node)
+        new.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+        yield f"boolean {type(node.op).__name__} -> {type(new.op).__name__}", ast.unparse(new)
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        yield "drop not", f"({ast.unparse(node.operand)})"
+    elif isinstance(node, ast.BinOp) and type(node.op) in _SWAP_BIN:
+        if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+            return  # %-formatting of a message
+        new = copy.deepcopy(node)
+        new.op = _SWAP_BIN[type(node.op)]()
+        yield f"operator {type(node.op).__name__} -> {type(new.op).__name__}", ast.unparse(new)
+    elif isinstance(node, ast.Constant) and type(node.value) is int:
+        yield f"number {node.value} -> {node.value + 1}", repr(node.value + 1)
+    elif isinstance(node, ast.Constant) and type(node.value) is bool:
+        yield f"{node.value} -> {not node.value}", repr(not node.value)
+    elif isinstance(node, ast.Raise):
+        yield "delete raise", "pass"
+    elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        yield f"delete call {ast.unparse(node.value.func)}", "pass"
+    elif isinstance(node, ast.If) and not isinstance(node.test, (ast.Compare, ast.BoolOp, ast.UnaryOp)):
+        yield "negate if", f"if not ({ast.unparse(node.test)}):"
+
+
+def mutants(module: str) -> list[Mutant]:
+    """Every mutant of one module, in line order."""
+    text = (ROOT / module).read_text()
+    lines = text.splitlines()
+    tree = ast.parse(text)
+    skip = _skipped_nodes(tree)
+    out = []
+    for node in ast.walk(tree):
+        if id(node) in skip or not hasattr(node, "lineno") or "no mutate" in lines[node.lineno - 1]:
+            continue
+        for description, replacement in _variants(node):
+            start = (node.lineno, node.col_offset)
+            end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
+            if isinstance(node, ast.If):  # only the header: `if test:`
+                end = (node.test.end_lineno or node.lineno, (node.test.end_col_offset or 0) + 1)
+            out.append(Mutant(module, node.lineno, description, lines[node.lineno - 1].strip(), start, end,
+                              replacement))
+    return sorted(out, key=lambda m: (m.line, m.start, m.description))
+
+
+def apply(text: str, m: Mutant) -> str:
+    """The module's text with one mutant in place (the node's source segment replaced)."""
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+
+    def at(pos: tuple[int, int]) -> int:
+        line = lines[pos[0] - 1]
+        return offsets[pos[0] - 1] + len(line.encode()[: pos[1]].decode())
+
+    return text[: at(m.start)] + m.replacement + text[at(m.end):]
+
+
+def load_equivalents() -> dict[tuple[str, str, str], str]:
+    out = {}
+    if EQUIVALENTS.exists():
+        for row in EQUIVALENTS.read_text().splitlines():
+            if row.strip() and not row.startswith("#"):
+                module, description, source_line, reason = row.split("\t")
+                out[(module, description, source_line)] = reason
+    return out
+
+
+@dataclass
+class Outcome:
+    mutant: Mutant
+    status: str  # killed, survived, equivalent
+    seconds: float
+
+
+class Runner:
+    """Runs mutants in private copies of the repository, one per job."""
+
+    def __init__(self, jobs: int) -> None:
+        self._free: list[Path] = []
+        self._base = Path(tempfile.mkdtemp(prefix="pinsec-mutate-"))
+        for i in range(jobs):
+            copy_root = self._base / f"job{i}"
+            shutil.copytree(ROOT, copy_root, ignore=shutil.ignore_patterns(
+                ".git", ".venv", "__pycache__", ".hypothesis", ".mypy_cache", ".ruff_cache", ".benchmarks"))
+            self._free.append(copy_root)
+
+    def close(self) -> None:
+        shutil.rmtree(self._base, ignore_errors=True)
+
+    def _pytest(self, root: Path, targets: list[str], timeout: float) -> bool:
+        """True when the tests pass (the mutant survived)."""
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
+        try:
+            done = subprocess.run([sys.executable, "-m", "pytest", *PYTEST, *targets], cwd=root, env=env,
+                                  capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            return False
+        return done.returncode == 0
+
+    def baseline(self, targets: list[str]) -> float:
+        root = self._free[0]
+        started = time.monotonic()
+        if not self._pytest(root, targets, 900):
+            raise SystemExit(f"the unmutated tests fail: {' '.join(targets)}")
+        return time.monotonic() - started
+
+    def run(self, m: Mutant, targets: list[str], timeout: float) -> bool:
+        root = self._free.pop()
+        path = root / m.module
+        original = path.read_text()
+        try:
+            path.write_text(apply(original, m))
+            return self._pytest(root, targets, timeout)
+        finally:
+            path.write_text(original)
+            self._free.append(root)
+
+
+def run_module(module: str, runner: Runner, jobs: int, equivalents: dict[tuple[str, str, str], str],
+               full_suite: list[str]) -> list[Outcome]:
+    targets = [*TARGETS[module], module]
+    base = runner.baseline(targets)
+    timeout = 3 * base + 10
+    found = mutants(module)
+    todo = [m for m in found if m.key not in equivalents]
+    outcomes = [Outcome(m, "equivalent", 0.0) for m in found if m.key in equivalents]
+
+    done = iter(range(1, len(todo) + 1))
+
+    def one(m: Mutant) -> Outcome:
+        started = time.monotonic()
+        survived = runner.run(m, targets, timeout)
+        if survived:  # the whole default suite gets a second chance to kill it
+            survived = runner.run(m, full_suite, 20 * timeout)
+        n = next(done)
+        if n % 25 == 0 or n == len(todo):
+            print(f"  {module}: {n}/{len(todo)} mutants run", file=sys.stderr, flush=True)
+        return Outcome(m, "survived" if survived else "killed", time.monotonic() - started)
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        outcomes += list(pool.map(one, todo))
+    return sorted(outcomes, key=lambda o: (o.mutant.line, o.mutant.description))
+
+
+def report(module: str, outcomes: list[Outcome]) -> tuple[int, int, int]:
+    killed = sum(o.status == "killed" for o in outcomes)
+    equivalent = sum(o.status == "equivalent" for o in outcomes)
+    survivors = [o for o in outcomes if o.status == "survived"]
+    counted = len(outcomes) - equivalent
+    score = 100.0 * killed / counted if counted else 100.0
+    print(f"{module}: {killed}/{counted} killed ({score:.1f}%), {equivalent} equivalent", flush=True)
+    for o in survivors:
+        print(f"  SURVIVED {module}:{o.mutant.line}: {o.mutant.description}: {o.mutant.source_line}", flush=True)
+    return killed, counted, equivalent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.mutate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help="core modules (default: all of TARGETS)")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--list", action="store_true", help="list the mutants only")
+    parser.add_argument("--json", help="write the report here")
+    args = parser.parse_args(argv)
+    modules = args.modules or list(TARGETS)
+    unknown = [m for m in modules if m not in TARGETS]
+    if unknown:
+        parser.error(f"not a core module: {', '.join(unknown)} (see TARGETS)")
+    equivalents = load_equivalents()
+    if args.list:
+        for module in modules:
+            for m in mutants(module):
+                mark = "  (equivalent)" if m.key in equivalents else ""
+                print(f"{module}:{m.line}: {m.description}: {m.source_line}{mark}")
+        return 0
+    runner = Runner(max(1, args.jobs))
+    results: dict[str, list[dict[str, object]]] = {}
+    below = []
+    try:
+        for module in modules:
+            outcomes = run_module(module, runner, max(1, args.jobs), equivalents, ["tests", "pinsec", "docs"])
+            killed, counted, _ = report(module, outcomes)
+            if counted and killed < 0.95 * counted:
+                below.append(module)
+            results[module] = [{**asdict(o.mutant), "status": o.status} for o in outcomes]
+    finally:
+        runner.close()
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+    print("every module at 95% or more" if not below else f"below 95%: {', '.join(below)}")
+    return 0 if not below else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

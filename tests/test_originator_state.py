@@ -1,0 +1,97 @@
+"""Saved originator states: a corrupted terminal memory is refused, even when its checksum was recomputed.
+
+The check value catches random corruption; these cases reseal damaged contents (what a buggy firmware
+writing back its own memory would produce), so each content check of ``restore`` has to act on its own.
+"""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+
+from pinsec.dukpt import aes, tdes
+from pinsec.dukpt._state import seal, unseal
+from pinsec.errors import DataError
+
+IKSN = "FFFF9876543210E00000"
+IPEK = bytes.fromhex("6AC292FAA1315B4D858AB3A3D7D5933A")  # ANSI X9.24-1:2009 A.4
+IK_ID = "1234567890123456"
+INITIAL128 = bytes.fromhex("1273671EA26AC29AFA4D1084127652A1")  # X9.24-3:2017 supplement, from the AES-128 BDK
+
+
+def _tdes_body() -> bytes:
+    o = tdes.Originator(IPEK, IKSN)
+    o.next()
+    return unseal(o.save(), "TDES")
+
+
+def _aes_body() -> bytes:
+    o = aes.Originator(INITIAL128, IK_ID)
+    o.next()
+    return unseal(o.save(), "AES")
+
+
+def test_untouched_states_restore() -> None:
+    t = tdes.Originator.restore(seal(_tdes_body()))
+    assert t.next().pin_key == tdes.derive_working_key(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"),
+                                                       bytes.fromhex("FFFF9876543210E00002"), tdes.KeyUsage.PIN)
+    aes.Originator.restore(seal(_aes_body())).next()
+
+
+def _tdes_cases() -> dict[str, bytes]:
+    body = _tdes_body()
+    magic = len(body) - 10 - 4 - 17 * 21
+    regs = magic + 14
+    return {
+        "magic": b"X" + body[1:],
+        "one byte short": body[:-1],
+        "one byte long": body + b"\x00",
+        "register flag 2": body[:regs] + b"\x02" + body[regs + 1:],
+        "counter bits in the base KSN": body[:magic] + (int.from_bytes(body[magic:magic + 10], "big") | 1)
+        .to_bytes(10, "big") + body[magic + 10:],
+        "counter past the end": body[:magic + 10] + struct.pack(">I", (1 << 22) + 1) + body[magic + 14:],
+    }
+
+
+@pytest.mark.parametrize("case", list(_tdes_cases()))
+def test_damaged_tdes_state_is_refused(case: str) -> None:
+    with pytest.raises(DataError) as info:
+        tdes.Originator.restore(seal(_tdes_cases()[case]))
+    assert info.value.code == "originator_state"
+
+
+def _aes_cases() -> dict[str, bytes]:
+    body = _aes_body()
+    head = body.index(bytes.fromhex(IK_ID)) - 1  # the key-size byte precedes the initial key ID
+    regs = head + 1 + 8 + 8
+    return {
+        "magic": b"X" + body[1:],
+        "key size 17": body[:head] + b"\x11" + body[head + 1:],
+        "key size of another BDK type": body[:head] + b"\x20" + body[head + 1:],
+        "one byte short": body[:-1],
+        "register flag 2": body[:regs] + b"\x02" + body[regs + 1:],
+        "last register flag 7": body[:-17] + b"\x07" + body[-16:],
+    }
+
+
+@pytest.mark.parametrize("case", list(_aes_cases()))
+def test_damaged_aes_state_is_refused(case: str) -> None:
+    with pytest.raises(DataError) as info:
+        aes.Originator.restore(seal(_aes_cases()[case]))
+    assert info.value.code == "originator_state"
+
+
+@pytest.mark.parametrize("state", [b"", b"short", bytes(8), bytes(9)])
+def test_too_short_or_unsealed_states_are_refused(state: bytes) -> None:
+    for cls in (tdes.Originator, aes.Originator):
+        with pytest.raises(DataError):
+            cls.restore(state)
+
+
+def test_a_flipped_byte_anywhere_is_refused() -> None:
+    for saved in (seal(_tdes_body()), seal(_aes_body())):
+        for i in range(0, len(saved), 7):
+            damaged = saved[:i] + bytes([saved[i] ^ 0x10]) + saved[i + 1:]
+            with pytest.raises(DataError):
+                (tdes.Originator if saved[:5] != b"PSDA1" else aes.Originator).restore(damaged)
