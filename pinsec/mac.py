@@ -29,15 +29,19 @@ __all__ = [
     "verify_retail_mac",
 ]
 
-Padding = Literal[1, 2]
+Padding = Literal[1, 2, 3]
 CmacAlgorithm = Literal["aes", "tdes"]
 
 
 def pad(data: bytes, method: int, block: int = 8) -> bytes:
-    """ISO 9797-1 padding method 1 (zeros; an empty message becomes one zero block) or 2 (0x80 then zeros).
+    """ISO/IEC 9797-1:2011 padding: method 1 (zeros; an empty message becomes one zero block), method 2
+    (0x80 then zeros), method 3 (a block holding the message length in bits, then the message, then as
+    few zeros as make whole blocks; clause 6.3.3).
 
     >>> pad(b"\\x01", 1).hex(), pad(b"\\x01", 2).hex(), pad(b"", 1).hex()
     ('0100000000000000', '0180000000000000', '0000000000000000')
+    >>> pad(bytes.fromhex("1234"), 3).hex().upper()
+    '00000000000000101234000000000000'
     """
     data = bytes(data)
     if method == 1:
@@ -47,7 +51,9 @@ def pad(data: bytes, method: int, block: int = 8) -> bytes:
     if method == 2:
         data += b"\x80"
         return data + bytes(-len(data) % block)
-    raise DataError(f"ISO 9797-1 padding method {method} is not supported (1 or 2)", field="padding")
+    if method == 3:
+        return (8 * len(data)).to_bytes(block, "big") + data + bytes(-len(data) % block)
+    raise DataError(f"ISO 9797-1 padding method {method} is not supported (1, 2 or 3)", field="padding")
 
 
 def _truncate(mac: bytes, length: int | None, *, minimum: int = 4) -> bytes:

@@ -90,7 +90,7 @@ BAD = [
     ("PAN with a letter", lambda: pin.visa_pvv(PVK, "11223344556677A8", "1", "1234"), PanError),
     ("CVK of 24 bytes", lambda: pin.cvv(bytes(24), "1234567890123456", "9912", "220"), InvalidKeyError),
     ("expiry of 3 digits", lambda: pin.cvv(PVK, "1234567890123456", "991", "220"), DataError),
-    ("MAC padding 3", lambda: mac.retail_mac(PVK, b"x", padding=3), DataError),  # type: ignore[arg-type]
+    ("MAC padding 4", lambda: mac.retail_mac(PVK, b"x", padding=4), DataError),  # type: ignore[arg-type]
     ("retail MAC key of 24 bytes", lambda: mac.retail_mac(bytes(24), b"x"), InvalidKeyError),
     ("CMAC algorithm", lambda: mac.cmac(PVK, b"x", algorithm="des"), DataError),  # type: ignore[arg-type]
 ]

@@ -72,6 +72,12 @@ def check_not_degenerate(material: bytes, algorithm: str) -> None:
                               field="key")
 
 
+def _padding(method: int) -> mac.Padding:
+    if method not in (1, 2, 3):
+        raise DataError("padding must be ISO 9797-1 method 1, 2 or 3", field="padding")
+    return method  # type: ignore[return-value]
+
+
 @dataclass
 class _Entry:
     material: bytearray
@@ -352,9 +358,9 @@ class SoftwareBackend:
         material = self._mac_key(key)
         algorithm = key.algorithm
         if algorithm is MacAlgorithm.ISO9797_1_ALG1:
-            return mac.cbc_mac(material, data, padding=1 if key.padding == 1 else 2, length=length or 8)
+            return mac.cbc_mac(material, data, padding=_padding(key.padding), length=length or 8)
         if algorithm is MacAlgorithm.ISO9797_1_ALG3:
-            return mac.retail_mac(material, data, padding=1 if key.padding == 1 else 2, length=length or 8)
+            return mac.retail_mac(material, data, padding=_padding(key.padding), length=length or 8)
         if algorithm is MacAlgorithm.CMAC:
             tdes_key = _dukpt.working_key_algorithm(key.key.attributes.algorithm.value, key.dukpt_key_type) == "T"
             return mac.cmac(material, data, algorithm="tdes" if tdes_key else "aes", length=length)

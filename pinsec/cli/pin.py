@@ -91,7 +91,7 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         p.add_argument("--alg", required=True, choices=["retail", "cbc", "cmac-aes", "cmac-tdes", "hmac"])
         p.add_argument("--key", required=True, help="hex")
         p.add_argument("--data", required=True, help="hex")
-        p.add_argument("--padding", type=ascii_int, choices=[1, 2], default=1, help="ISO 9797-1 padding method")
+        p.add_argument("--padding", type=ascii_int, choices=[1, 2, 3], default=1, help="ISO 9797-1 padding method")
         if name == "generate":
             p.add_argument("--length", type=ascii_int, help="truncate to this many bytes")
         else:

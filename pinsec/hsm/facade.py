@@ -670,8 +670,8 @@ class Hsm:
         if chosen is not native:
             raise KeyPolicyError(f"key usage {a.usage.value} computes {native.value}, not {chosen.value}",
                                  code="wrong_usage", field="algorithm")
-        if padding not in (1, 2):
-            raise DataError("padding must be ISO 9797-1 method 1 or 2", field="padding")
+        if isinstance(padding, bool) or padding not in (1, 2, 3):
+            raise DataError("padding must be ISO 9797-1 method 1, 2 or 3", field="padding")
         return MacKey(key, chosen, raw_ksn, direction, padding, key_type)
 
     @staticmethod

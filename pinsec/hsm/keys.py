@@ -54,6 +54,7 @@ class KeyAttributes:
         if not isinstance(version, str) or len(version) != 2 or not version.isascii() or not version.isalnum():
             raise KeyBlockHeaderError("key version number must be two alphanumeric characters", field="version")
         tr31.check_combination(u, a, m)
+        tr31.check_recognised(e)
         for name, value in (("usage", u), ("algorithm", a), ("mode_of_use", m), ("version", version),
                             ("exportability", e)):
             object.__setattr__(self, name, value)

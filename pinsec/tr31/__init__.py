@@ -8,13 +8,14 @@
 
 from __future__ import annotations
 
-from .header import VERSIONS, Header
+from .header import MAX_OPTIONAL_BLOCKS, VERSIONS, Header
 from .keyblock import unwrap, wrap
-from .optional_blocks import OptionalBlock
-from .vocabulary import ALLOWED, Algorithm, Exportability, KeyUsage, ModeOfUse, check_combination
+from .optional_blocks import OptionalBlock, parse_time
+from .vocabulary import ALLOWED, Algorithm, Exportability, KeyUsage, ModeOfUse, check_combination, check_recognised
 
 __all__ = [
     "ALLOWED",
+    "MAX_OPTIONAL_BLOCKS",
     "VERSIONS",
     "Algorithm",
     "Exportability",
@@ -23,6 +24,8 @@ __all__ = [
     "ModeOfUse",
     "OptionalBlock",
     "check_combination",
+    "check_recognised",
+    "parse_time",
     "unwrap",
     "wrap",
 ]

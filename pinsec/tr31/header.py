@@ -13,13 +13,15 @@ from typing import Final
 
 from ..errors import KeyBlockHeaderError
 from .optional_blocks import OptionalBlock, parse_blocks, render_block
-from .vocabulary import Algorithm, Exportability, KeyUsage, ModeOfUse, check_combination
+from .vocabulary import Algorithm, Exportability, KeyUsage, ModeOfUse, check_combination, check_recognised
 
-__all__ = ["VERSIONS", "Header"]
+__all__ = ["MAX_OPTIONAL_BLOCKS", "VERSIONS", "Header"]
 
 #: Key block versions: A and C (TDES, variant binding), B (TDES, CMAC derivation binding),
 #: D (AES, CMAC derivation binding), E (ISO 20038, AES-CTR).
 VERSIONS: Final = ("A", "B", "C", "D", "E")
+#: The optional block count is two decimal digits (X9.143:2021 6.2 Table 1), the PB padding block included.
+MAX_OPTIONAL_BLOCKS: Final = 99
 _BLOCK_SIZE: Final = {"A": 8, "B": 8, "C": 8, "D": 16, "E": 16}
 _VERSION_NUMBER = re.compile(r"[0-9A-Za-z]{2}")
 
@@ -94,6 +96,7 @@ class Header:
             raise _err("reserved header byte must be 0", "reserved")
         if not lenient:
             check_combination(usage, algorithm, mode)
+            check_recognised(exportability)
         blocks, used = parse_blocks(text[16:], int(text[12:14]), lenient=lenient)
         if (16 + used) % _BLOCK_SIZE[version] and not template:
             raise _err(f"header with optional blocks is {16 + used} characters, not a multiple of the "
@@ -123,6 +126,9 @@ class Header:
             blocks.append(OptionalBlock("PB", ""))
         if length > 9999:
             raise _err("key block would be longer than 9999 characters", "length")
+        if len(blocks) > MAX_OPTIONAL_BLOCKS:
+            raise _err(f"{len(blocks)} optional blocks (with the PB padding block) do not fit the 2-digit count",
+                       "optional_blocks", "bad_optional_block")
         return (
             f"{self.version}{length:04d}{self.key_usage.value}{self.algorithm.value}{self.mode_of_use.value}"
             f"{self.key_version}{self.exportability.value}{len(blocks):02d}{self.key_context}{self.reserved}{body}"
@@ -132,4 +138,7 @@ class Header:
         """A copy with these optional blocks added (replacing blocks of the same ID)."""
         ids = {b.id for b in blocks}
         kept = tuple(b for b in self.optional_blocks if b.id not in ids and b.id != "PB")
+        if len(kept) + len(blocks) > MAX_OPTIONAL_BLOCKS:
+            raise _err(f"{len(kept) + len(blocks)} optional blocks do not fit the 2-digit count (at most "
+                       f"{MAX_OPTIONAL_BLOCKS})", "optional_blocks", "bad_optional_block")
         return replace(self, optional_blocks=kept + tuple(blocks))

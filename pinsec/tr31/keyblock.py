@@ -28,7 +28,7 @@ from .. import _crypto, kcv
 from .._hex import parse_hex
 from ..errors import InvalidKeyError, KeyBlockHeaderError, KeyPolicyError, VerificationError
 from .header import Header
-from .optional_blocks import OptionalBlock
+from .optional_blocks import KNOWN_BLOCKS, OptionalBlock
 
 __all__ = ["unwrap", "wrap"]
 
@@ -208,16 +208,23 @@ def unwrap(kbpk: bytes | str, key_block: str, *, lenient: bool = False) -> tuple
     if allowed is not None and len(key) not in allowed and not lenient:
         raise KeyBlockHeaderError(f"a key of algorithm {h.algorithm.value} cannot be {len(key)} bytes",
                                   code="bad_key_data", field="key_length")
-    _check_kcv_blocks(h, key, raw_kbpk)
+    _check_kcv_blocks(h, key, raw_kbpk, lenient=lenient)
     return h, key
 
 
-def _check_kcv_blocks(h: Header, key: bytes, kbpk: bytes) -> None:
+def _check_kcv_blocks(h: Header, key: bytes, kbpk: bytes, *, lenient: bool = False) -> None:
     for block_id, material, algorithm in (("KC", key, h.algorithm.value),
                                           ("KP", kbpk, "T" if h.version in "ABC" else "A")):
         block = h.block(block_id)
         if block is None:
             continue
+        if lenient:  # a block lenient parsing read as it is may hold another profile's text: check only ours
+            try:
+                KNOWN_BLOCKS[block_id](block_id, block.data)
+            except KeyBlockHeaderError:
+                continue
+            if algorithm not in ("T", "A"):
+                continue
         method: kcv.Method = "legacy" if block.data[:2] == "00" else "cmac"
         value = block.data[2:]
         actual = kcv.kcv(material, algorithm=algorithm, method=method, length=len(value) // 2)

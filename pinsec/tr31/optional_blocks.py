@@ -2,7 +2,12 @@
 
 Each block is ``ID (2) || length (2 hex) || data``; a length of ``00`` announces an extended length:
 ``00 || length of the length (2 hex) || length (hex)``. Lengths count the whole block. Data is printable
-ASCII. The PB block pads the header to a multiple of the cipher block and must be last.
+ASCII. The PB block pads the header to a multiple of the cipher block and must be last (X9.143:2021 6.2
+Table 1 and 6.3.6 Table 7).
+
+Strict parsing checks each defined block's data format (X9.143:2021 6.3.6.1-6.3.6.15). Lenient parsing
+reads any well-framed block with printable data as it is, since proprietary profiles put other printable
+text in defined blocks (German banking profiles write a KS block holding ``DE#GBIC#OPT1``).
 """
 
 from __future__ import annotations
@@ -10,14 +15,43 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Final
 
 from ..errors import KeyBlockHeaderError
 
-__all__ = ["KNOWN_BLOCKS", "OptionalBlock", "parse_blocks", "render_block"]
+__all__ = ["KNOWN_BLOCKS", "OptionalBlock", "parse_blocks", "parse_time", "render_block"]
 
 _HEX = re.compile(r"[0-9A-F]*")
-_TIME = re.compile(r"\d{14}(\.\d{1,6})?Z|\d{12}Z")
+#: TS / TC (X9.143:2021 6.3.6.13-14): UTC, compact YYYYMMDDhhmmss[.f]Z or YYMMDDhhmmssZ, or ISO 8601 extended
+#: YYYY-MM-DDThh:mm:ss[.f]Z (the form of X9.143:2021's own example); fractions of any length.
+_TIMES: Final = (
+    re.compile(r"(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d+))?Z"),
+    re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z"),
+    re.compile(r"(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})()Z"),
+)
+
+
+def parse_time(text: str) -> datetime | None:
+    """The UTC time a TS or TC block holds, or None if it is not one of the forms X9.143 uses.
+
+    >>> parse_time("2023-01-01T12:30:00.5Z").isoformat()
+    '2023-01-01T12:30:00.500000+00:00'
+    >>> parse_time("20230101123000Z") == parse_time("230101123000Z")
+    True
+    """
+    for pattern in _TIMES:
+        m = pattern.fullmatch(text)
+        if m is None:
+            continue
+        year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+        year += 2000 if len(m.group(1)) == 2 else 0
+        micro = int((m.group(7) or "0")[:6].ljust(6, "0"))
+        try:
+            return datetime(year, month, day, hour, minute, second, micro, tzinfo=timezone.utc)
+        except ValueError:
+            return None
+    return None
 
 
 def _fail(block_id: str, why: str) -> KeyBlockHeaderError:
@@ -40,27 +74,31 @@ def _kcv(block_id: str, data: str) -> None:
 
 
 def _base_key_id(block_id: str, data: str) -> None:
+    # X9.143:2021 6.3.6.2 Table 9: 00 + the 5-byte TDES DUKPT key set ID, or 01 + the 4-byte AES DUKPT BDK ID
     if data[:2] == "00":
-        _hex(block_id, data[2:], (20,))  # TDES DUKPT key set ID
+        _hex(block_id, data[2:], (10,))
     elif data[:2] == "01":
-        _hex(block_id, data[2:], (16,))  # AES DUKPT BDK ID
+        _hex(block_id, data[2:], (8,))
     else:
         raise _fail(block_id, "key type must be 00 (KSI) or 01 (BDK ID)")
 
 
 def _time(block_id: str, data: str) -> None:
-    if not _TIME.fullmatch(data):
-        raise _fail(block_id, "time must be UTC as YYYYMMDDhhmmss[.ffffff]Z")
+    if parse_time(data) is None:
+        raise _fail(block_id, "time must be a UTC time, YYYYMMDDhhmmss[.f]Z or YYYY-MM-DDThh:mm:ss[.f]Z")
 
 
 def _derivations(block_id: str, data: str) -> None:
-    from .vocabulary import Algorithm, Exportability, KeyUsage, ModeOfUse
+    from .vocabulary import Algorithm, Exportability, KeyUsage, ModeOfUse, check_recognised
 
     if data[:2] != "01" or (len(data) - 2) % 5:
         raise _fail(block_id, "derivations allowed: version 01 then groups of usage, algorithm, mode, exportability")
     for i in range(2, len(data), 5):
         group = data[i : i + 5]
-        KeyUsage(group[:2]), Algorithm(group[2]), ModeOfUse(group[3]), Exportability(group[4])
+        try:
+            check_recognised(KeyUsage(group[:2]), Algorithm(group[2]), ModeOfUse(group[3]), Exportability(group[4]))
+        except KeyBlockHeaderError as exc:
+            raise _fail(block_id, f"derivation {(i - 2) // 5 + 1}: {exc}") from None
 
 
 def _pedigree(block_id: str, data: str) -> None:
@@ -69,7 +107,8 @@ def _pedigree(block_id: str, data: str) -> None:
 
 
 def _hmac_hash(block_id: str, data: str) -> None:
-    if data not in {"10", "20", "21", "22", "23", "24", "25", "30", "31", "32", "33"}:
+    # X9.143:2021 6.3.6.5 Table 13: SHA-1, SHA-2 family, SHA-3 family, SHAKE128 / SHAKE256
+    if data not in {"10", "20", "21", "22", "23", "24", "25", "30", "31", "32", "33", "40", "41"}:
         raise _fail(block_id, "HMAC hash algorithm is not one X9.143 defines")
 
 
@@ -114,14 +153,21 @@ class OptionalBlock:
     id: str
     data: str
 
+    @property
+    def time(self) -> datetime | None:
+        """For TS and TC blocks, the UTC time they hold (the data keeps the original text)."""
+        return parse_time(self.data) if self.id in ("TS", "TC") else None
+
     def validate(self, *, lenient: bool = False) -> None:
         if len(self.id) != 2 or not self.id.isascii() or not self.id.isalnum() or self.id != self.id.upper():
             raise _fail(self.id, "ID must be two uppercase alphanumeric characters")
         if not all(0x20 <= ord(c) <= 0x7E for c in self.data):
             raise _fail(self.id, "data holds characters that are not printable ASCII")
         check = KNOWN_BLOCKS.get(self.id)
+        if lenient:
+            return
         if check is None:
-            if not self.id[0].isdigit() and not lenient:
+            if not self.id[0].isdigit():
                 raise _fail(self.id, "unknown optional block ID (numeric IDs are proprietary; lenient=True accepts "
                                      "unknown ones)")
             return

@@ -1,5 +1,17 @@
 """The TR-31 / ANSI X9.143 vocabulary: key usages, algorithms, modes of use, exportability, and which
-combinations of them a key block may carry (X9.143:2022 Table 6 and the usage tables)."""
+combinations of them a key block may carry.
+
+Clauses: ANSI X9.143:2021 6.3.1 Table 2 (key usage), 6.3.2 Table 3 (algorithm), 6.3.3 Table 4 (mode of
+use), 6.3.5 Table 6 (exportability), and the usage / algorithm / mode combinations of its Table 2 (the
+same in TR-31:2018 A.5.1-A.5.5). Numeric key usages (``10``-``99``) and numeric modes of use (``0``-``9``)
+are reserved for proprietary use by those clauses (IBM CCA writes usage ``10`` with mode ``1``).
+
+A value outside the tables but well formed (two uppercase alphanumeric characters for a usage, one for the
+others) is *unrecognised*, not invalid: ``KeyUsage("10")`` gives a member whose :attr:`recognised` is
+False. Strict parsing refuses it (``unknown_value``, naming the field and saying that ``lenient=True``
+reads it); lenient parsing reads, unwraps and re-wraps it unchanged. Anything else is malformed and
+refused always.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +20,15 @@ from typing import Final
 
 from ..errors import KeyBlockHeaderError
 
-__all__ = ["ALLOWED", "Algorithm", "Exportability", "KeyUsage", "ModeOfUse", "check_combination"]
+__all__ = [
+    "ALLOWED",
+    "Algorithm",
+    "Exportability",
+    "KeyUsage",
+    "ModeOfUse",
+    "check_combination",
+    "check_recognised",
+]
 
 
 #: The header field each vocabulary names, for error messages.
@@ -16,14 +36,37 @@ _FIELDS: Final = {"KeyUsage": "key usage", "Algorithm": "algorithm", "ModeOfUse"
                   "Exportability": "exportability"}
 
 
+_WIDTH: Final = {"KeyUsage": 2, "Algorithm": 1, "ModeOfUse": 1, "Exportability": 1}
+
+
 class _Letters(str, Enum):
-    """An enum of TR-31 header letters: ``KeyUsage("P0")`` or ``KeyUsage.PIN_ENCRYPTION`` alike."""
+    """An enum of TR-31 header letters: ``KeyUsage("P0")`` or ``KeyUsage.PIN_ENCRYPTION`` alike.
+
+    >>> KeyUsage("10").recognised, KeyUsage("10").value, KeyUsage("P0").recognised
+    (False, '10', True)
+    >>> KeyUsage("p0")
+    Traceback (most recent call last):
+    ...
+    pinsec.errors.KeyBlockHeaderError: 'p0' is not a well-formed TR-31 key usage value
+    """
 
     @classmethod
-    def _missing_(cls, value: object) -> None:
+    def _missing_(cls, value: object) -> _Letters:
         label = _FIELDS.get(cls.__name__, "header")
-        raise KeyBlockHeaderError(f"{value!r} is not a TR-31 {label} value", code="unknown_value",
+        width = _WIDTH.get(cls.__name__, 1)
+        if isinstance(value, str) and len(value) == width and value.isascii() and value.isalnum() and (
+                value == value.upper()):
+            member = str.__new__(cls, value)
+            member._name_ = f"UNRECOGNISED_{value}"
+            member._value_ = value
+            return member
+        raise KeyBlockHeaderError(f"{value!r} is not a well-formed TR-31 {label} value", code="unknown_value",
                                   field=label.replace(" ", "_"))
+
+    @property
+    def recognised(self) -> bool:
+        """True for a value of the standard's tables; False for a proprietary or newer one."""
+        return not self._name_.startswith("UNRECOGNISED_")
 
     def __str__(self) -> str:
         return str(self.value)
@@ -74,6 +117,7 @@ class KeyUsage(_Letters):
     PIN_VERIFICATION_VISA_PVV = "V2"
     PIN_VERIFICATION_X9132_ALG1 = "V3"
     PIN_VERIFICATION_X9132_ALG2 = "V4"
+    PIN_VERIFICATION_X9132_ALG3 = "V5"
 
 
 class Algorithm(_Letters):
@@ -130,7 +174,25 @@ ALLOWED: Final[dict[str, tuple[str, str]]] = {
     "P0": (_SYM, _ENC), "P1": (_SYM, _MAC + "N"),
     "S0": ("RES", "SVN"), "S1": ("RES", "SVN"), "S2": ("RES", "SVTN"),
     "V0": (_SYM, _MAC), "V1": ("T", _MAC), "V2": ("T", _MAC), "V3": (_SYM, _MAC), "V4": (_SYM, _MAC),
+    "V5": (_SYM, _MAC),
 }
+
+
+def check_recognised(*values: _Letters) -> None:
+    """Refuse (strict mode) a proprietary or newer value that the tables do not hold.
+
+    >>> check_recognised(KeyUsage("10"))
+    Traceback (most recent call last):
+    ...
+    pinsec.errors.KeyBlockHeaderError: key usage '10' is proprietary (...); lenient=True reads it
+    """
+    for value in values:
+        if not value.recognised:
+            label = _FIELDS.get(type(value).__name__, "header")
+            why = ("is proprietary (numeric values are reserved for proprietary use)" if value.value.isdigit()
+                   else "is not in the X9.143:2021 tables pinsec knows")
+            raise KeyBlockHeaderError(f"{label} {value.value!r} {why}; lenient=True reads it", code="unknown_value",
+                                      field=label.replace(" ", "_"))
 
 
 def check_combination(usage: KeyUsage, algorithm: Algorithm, mode: ModeOfUse) -> None:
@@ -141,6 +203,7 @@ def check_combination(usage: KeyUsage, algorithm: Algorithm, mode: ModeOfUse) ->
     ...
     pinsec.errors.KeyBlockHeaderError: key usage P0 does not allow mode of use X (allowed: B, D, E, N)
     """
+    check_recognised(usage, algorithm, mode)
     algorithms, modes = ALLOWED[usage.value]
     if algorithm.value not in algorithms:
         raise KeyBlockHeaderError(
