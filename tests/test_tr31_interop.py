@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pinsec import mac, tr31
+from pinsec import kcv, mac, tr31
 from pinsec.errors import DataError, KeyBlockHeaderError
 
 KBPK = bytes.fromhex("88E1AB2A2E3DD38C1FA039A536500CC8A87AB9D62DC92C01058FA79F44657DE6")  # TR-31:2018 A.7.4
@@ -210,3 +210,20 @@ def test_padding_method_3_of_an_empty_message_is_the_length_block_alone() -> Non
     assert mac.pad(b"\x01" * 8, 3) == (64).to_bytes(8, "big") + b"\x01" * 8
     with pytest.raises(DataError):
         mac.pad(b"x", 4)
+
+
+_TYPED_SAMPLES = {  # one valid data value per defined block (X9.143:2021 6.3.6.x), round-tripped through wrap
+    "AL": "0101", "BI": "000123456789", "CT": "00ABCDEF", "DA": "01P0TEN", "FL": "00", "HM": "21",
+    "IK": "1234567890123456", "KC": "01" + kcv.kcv(KEY, algorithm="T", method="cmac"),
+    "KP": "01" + kcv.cmac_kcv(KBPK), "KS": "FFFF9876543210E00000",
+    "KV": "1000", "LB": "label", "PK": "00ABCDEF", "TC": "2023-01-01T12:30:00Z", "TS": "20230101123000Z",
+    "WP": "003",
+}
+
+
+@pytest.mark.parametrize("block_id", sorted(_TYPED_SAMPLES))
+def test_every_defined_block_type_round_trips(block_id: str) -> None:
+    data = _TYPED_SAMPLES[block_id]
+    h = tr31.Header.parse("D0000P0TB00E0000", template=True).with_blocks(tr31.OptionalBlock(block_id, data))
+    back = tr31.unwrap(KBPK, tr31.wrap(KBPK, KEY, h))[0]
+    assert back.block(block_id) == tr31.OptionalBlock(block_id, data)
