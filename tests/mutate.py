@@ -240,7 +240,7 @@ class Runner:
         root = self._free[0]
         started = time.monotonic()
         if not self._pytest(root, targets, 900):
-            raise SystemExit(f"the unmutated tests fail: {' '.join(targets)}")
+            raise RuntimeError(f"the unmutated tests fail: {' '.join(targets)}")
         return time.monotonic() - started
 
     def run(self, m: Mutant, targets: list[str], timeout: float) -> bool:
@@ -316,7 +316,12 @@ def main(argv: list[str] | None = None) -> int:
     below = []
     try:
         for module in modules:
-            outcomes = run_module(module, runner, max(1, args.jobs), equivalents, ["tests", "pinsec", "docs"])
+            try:
+                outcomes = run_module(module, runner, max(1, args.jobs), equivalents, ["tests", "pinsec", "docs"])
+            except RuntimeError as exc:  # the copy's own tests fail: nothing to measure for this module
+                print(f"{module}: not measured ({exc})", flush=True)
+                below.append(module)
+                continue
             killed, counted, _ = report(module, outcomes)
             if counted and killed < 0.95 * counted:
                 below.append(module)
