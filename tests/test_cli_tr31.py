@@ -41,7 +41,10 @@ def test_wrap_then_unwrap(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_kcv(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "kcv", "0123456789ABCDEFFEDCBA9876543210")[1] == "08D7B4\n"
+    assert run(capsys, "kcv", "0123456789ABCDEFFEDCBA9876543210", "--algorithm", "T")[1] == "08D7B4\n"
+    for key, hint in (("0123456789ABCDEFFEDCBA9876543210", "--algorithm T or A"), ("00" * 32, "--algorithm A")):
+        code, out, err = run(capsys, "kcv", key)  # nothing inferred silently
+        assert (code, out) == (2, "") and "algorithm_required" in err and hint in err
     assert run(capsys, "kcv", "3F419E1CB7079442AA37474C2EFBF8B8", "--algorithm", "A", "--method", "cmac")[1] == (
         "08793E25AB\n")
 

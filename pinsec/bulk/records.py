@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -127,7 +127,7 @@ def _json_rows(lines: Iterator[tuple[int, str | None]]) -> Iterator[Record | Rej
         yield _record(row, n) if isinstance(row, dict) else Rejected("", n, "invalid_json")
 
 
-def read_records(path: str | Path) -> Iterator[Record | Rejected]:
+def read_records(path: str | Path) -> Generator[Record | Rejected, None, None]:
     """Records of a CSV file (header ``id,pin_block,pan[,ksn]``) or a JSON Lines file, in file order;
     a bad line is a :class:`Rejected` in its place."""
     p = Path(path)

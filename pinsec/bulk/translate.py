@@ -48,7 +48,8 @@ class Result:
 
 @dataclass(frozen=True)
 class BulkSummary:
-    """Counts of a file run (``resumed_from``: records an earlier, interrupted run had committed)."""
+    """Records in the finished output and reject files (earlier, interrupted runs included), and
+    ``resumed_from``: the input records those earlier runs had committed."""
 
     translated: int
     rejected: int
@@ -197,12 +198,22 @@ def translate_file(
     if file_kind(out_path) != kind:
         raise DataError("output must have the same format (.csv or .jsonl) as the input", field="output")
     rej_path = Path(rejects) if rejects else out_path.with_name(f"{out_path.stem}.rejects{out_path.suffix}")
+    # Everything that can refuse the run is checked before the journal writes its first file, so a refused
+    # start leaves nothing that would block the corrected run.
+    if chunk_size < 1 or workers < 1:
+        raise DataError("chunk size and workers must be at least 1", field="workers")
+    hsm.key(spec.src_key)
+    hsm.key(spec.dst_key)
+    first = read_records(src_path)
+    try:
+        next(first, None)  # opens the input and reads its header
+    finally:
+        first.close()
     journal = Journal(out_path, rej_path, _fingerprint(src_path, spec), header_line(kind, ("id", "pin_block")),
                       header_line(kind, ("id", "line", "error")))
     skip = journal.start()
     total = sum(1 for _ in read_records(src_path))
     bar = _progress_bar(total, skip)
-    translated = rejected = 0
     remaining = itertools.islice(read_records(src_path), skip, None)
     try:
         for results in translate_pins(remaining, hsm=hsm, spec=spec, workers=workers, executor=executor,
@@ -211,8 +222,6 @@ def translate_file(
             rej = [format_line(kind, {"id": r.id, "line": str(r.line), "error": r.error or ""})
                    for r in results if r.error is not None]
             journal.commit(out, rej, len(results))
-            translated += len(out)
-            rejected += len(rej)
             if bar is not None:
                 bar.update(len(results))
             if on_commit is not None:
@@ -221,4 +230,11 @@ def translate_file(
         if bar is not None:
             bar.close()
     journal.finish()
-    return BulkSummary(translated, rejected, skip)
+    return BulkSummary(_records_in(out_path, kind), _records_in(rej_path, kind), skip)
+
+
+def _records_in(path: Path, kind: str) -> int:
+    """Records in a finished output or reject file (one line each, after the CSV header)."""
+    with io_errors("count the bulk output"), path.open("rb") as f:
+        lines = sum(1 for _ in f)
+    return lines - (1 if kind == "csv" else 0)

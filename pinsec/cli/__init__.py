@@ -3,23 +3,29 @@
 Each capability registers its sub-commands from a module of this package: every module here with a
 ``register(subparsers)`` function is found and registered, in the order of its ``ORDER`` (default 50).
 A handler returns an :class:`Output`; ``main`` prints it as text, or as JSON with ``--json``. Any
-:class:`~pinsec.errors.PinsecError` becomes one line on stderr and exit status 2; so does a usage error.
+:class:`~pinsec.errors.PinsecError` becomes one line on stderr and exit status 2 (with ``--json`` also an
+object ``{"error", "code", "field"}`` on stdout); so does a usage error, a closed output pipe, an OS error
+and SIGTERM. Ctrl-C is one line and exit status 130. Never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
+import os
 import pkgutil
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from ..errors import PinsecError
 
-__all__ = ["Output", "Parser", "add_command", "ascii_int", "main"]
+__all__ = ["Output", "Parser", "add_command", "ascii_int", "main", "positive_int"]
 
 
 def _command_modules() -> list[Any]:
@@ -58,10 +64,22 @@ def ascii_int(text: str) -> int:
     return int(text)
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (a count of zero would silently do nothing)."""
+    value = ascii_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 class Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line on stderr and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
+        if message.startswith("the following arguments are required") and any(
+                isinstance(a, argparse._SubParsersAction) for a in self._actions):
+            self.print_help(sys.stderr)  # a bare group: show its commands
+            raise SystemExit(2)
         print(f"{self.prog}: error: usage: {message}", file=sys.stderr)
         raise SystemExit(2)
 
@@ -77,35 +95,91 @@ def add_command(
 
 
 def build_parser() -> Parser:
-    parser = Parser(prog="pinsec", description="Payment HSM functions: PIN blocks, DUKPT, TR-31, an HSM.")
-    parser.add_argument("--json", action="store_true", help="print results as JSON")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    from .. import __version__
+
+    parser = Parser(prog="pinsec", description="Payment HSM functions: PIN blocks, DUKPT, TR-31, an HSM.",
+                    epilog="Run 'pinsec COMMAND --help' for a command's options; docs/cli.md lists them all.")
+    parser.add_argument("--json", action="store_true", help="print results, and errors, as JSON")
+    parser.add_argument("--version", action="version", version=f"pinsec {__version__}", help="print the version")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for module in _command_modules():
         module.register(sub)
     return parser
 
 
+class _Terminated(Exception):
+    """SIGTERM, raised in the main thread so that cleanup runs as for Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+def _fail(args: argparse.Namespace | None, code: str, message: str, field: str | None = None) -> None:
+    """One line on stderr; with --json also the error as a JSON object on stdout."""
+    print(f"pinsec: error: {code}: {message}", file=sys.stderr)
+    if args is not None and getattr(args, "json", False):
+        with contextlib.suppress(OSError):
+            print(json.dumps({"error": message, "code": code, "field": field}, sort_keys=True))
+
+
+def _usage(parser: argparse.ArgumentParser, argv: Sequence[str]) -> int:
+    """Bare ``pinsec`` or ``pinsec GROUP``: the usage with the commands listed, exit status 2."""
+    target = parser
+    for word in argv:
+        choices = next((a.choices for a in target._actions if isinstance(a, argparse._SubParsersAction)), None)
+        if not isinstance(choices, dict) or word not in choices:
+            break
+        target = choices[word]
+    target.print_help(sys.stderr)
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status (0 done, 1 done with failures or rejects, 2 error or
+    usage, 130 interrupted by Ctrl-C)."""
+    words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as stop:  # a usage error (one line already printed) or --help
+        args = parser.parse_args(words)
+    except SystemExit as stop:  # a usage error (one line already printed), --help or --version
         return stop.code if isinstance(stop.code, int) else 2
-    handler: Handler = args.handler
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        return _usage(parser, [w for w in words if not w.startswith("-")])
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     try:
         out = handler(args)
+        if args.json:
+            print(json.dumps(out.data, indent=2, sort_keys=True))
+        elif out.text:
+            print(out.text)
+        sys.stdout.flush()
     except PinsecError as exc:
-        print(f"pinsec: error: {exc.code}: {exc}", file=sys.stderr)
+        _fail(args, exc.code, str(exc), exc.field)
+        return 2
+    except BrokenPipeError:  # the reader went away (`pinsec ... | head -1`): stop quietly, say so once
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print("pinsec: error: broken_pipe: the output was closed before everything was written", file=sys.stderr)
         return 2
     except OSError as exc:  # a file the library did not wrap: still one line, no traceback
-        print(f"pinsec: error: io_error: {exc.strerror or type(exc).__name__}", file=sys.stderr)
+        _fail(args, "io_error", exc.strerror or type(exc).__name__)
         return 2
-    if args.json:
-        print(json.dumps(out.data, indent=2, sort_keys=True))
-    elif out.text:
-        print(out.text)
+    except KeyboardInterrupt:
+        print(f"pinsec: interrupted{getattr(args, 'interrupt_hint', '')}", file=sys.stderr)
+        return 130
+    except _Terminated:
+        print(f"pinsec: error: terminated{getattr(args, 'interrupt_hint', '')}", file=sys.stderr)
+        return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return out.exit_code
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,7 +9,7 @@ from typing import TypeVar
 from .._hex import parse_hex, to_hex
 from ..dukpt import aes, tdes
 from ..errors import DataError, InvalidKeyError
-from . import Output, Parser, add_command, ascii_int
+from . import Output, Parser, add_command, positive_int
 
 ORDER = 20
 T = TypeVar("T")
@@ -76,6 +76,9 @@ def _sequence(pairs: list[tuple[bytes, bytes]]) -> Output:
 
 
 def _tdes_sequence(args: argparse.Namespace) -> Output:
+    if int.from_bytes(parse_hex(args.ksn, field="KSN", lengths=(10,)), "big") & tdes.COUNTER_MASK:
+        raise DataError("--ksn is the initial KSN: its counter (the last 21 bits) must be zero, else it would be "
+                        "ignored", code="ksn_counter_not_zero", field="ksn")
     o = tdes.Originator.from_bdk(_key(args.bdk, "bdk"), args.ksn)
     return _sequence([(t.ksn, t.pin_key) for t in (o.next() for _ in range(args.count))])
 
@@ -94,23 +97,23 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p = add_command(t, "derive", _tdes_derive, "derive a working key from a BDK and KSN")
     p.add_argument("--bdk", required=True, help="BDK, 16 or 24 bytes hex")
     p.add_argument("--ksn", required=True, help="KSN, 10 bytes hex")
-    p.add_argument("--usage", default="pin", choices=list(_TDES_USAGES))
+    p.add_argument("--usage", default="pin", choices=list(_TDES_USAGES), help="which working key (default pin)")
     p.add_argument("--data-variant-only", action="store_true", help="data keys without the one-way function")
     p.add_argument("--lenient", action="store_true", help="derive for counters an originator never uses")
     p = add_command(t, "originator", _tdes_sequence, "the first transactions of a terminal (KSN and PIN key)")
-    p.add_argument("--bdk", required=True)
+    p.add_argument("--bdk", required=True, help="BDK, hex")
     p.add_argument("--ksn", required=True, help="initial KSN")
-    p.add_argument("--count", type=ascii_int, default=5)
+    p.add_argument("--count", type=positive_int, default=5, help="how many transactions (at least 1, default 5)")
     a = kinds.add_parser("aes", help="AES DUKPT, ANSI X9.24-3:2017").add_subparsers(
         dest="action", required=True, parser_class=Parser
     )
     p = add_command(a, "derive", _aes_derive, "derive a working key from a BDK and KSN")
     p.add_argument("--bdk", required=True, help="BDK, 16, 24 or 32 bytes hex")
     p.add_argument("--ksn", required=True, help="KSN, 12 bytes hex")
-    p.add_argument("--usage", default="pin", choices=list(_AES_USAGES))
+    p.add_argument("--usage", default="pin", choices=list(_AES_USAGES), help="which working key (default pin)")
     p.add_argument("--key-type", default="aes128", help="tdes2, tdes3, aes128, aes192, aes256, hmac128 ...")
     p.add_argument("--lenient", action="store_true", help="derive for counters an originator never uses")
     p = add_command(a, "originator", _aes_sequence, "the first transactions of a terminal (KSN and PIN key)")
-    p.add_argument("--bdk", required=True)
+    p.add_argument("--bdk", required=True, help="BDK, hex")
     p.add_argument("--initial-key-id", required=True, help="8 bytes hex")
-    p.add_argument("--count", type=ascii_int, default=5)
+    p.add_argument("--count", type=positive_int, default=5, help="how many transactions (at least 1, default 5)")

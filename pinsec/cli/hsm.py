@@ -125,10 +125,12 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--block", required=True, help="the PIN block, hex")
     p.add_argument("--pan", help="the PAN (PAN-bound formats)")
     p.add_argument("--src-key", required=True, help="id of the source PIN key, or of the BDK with --src-ksn")
-    p.add_argument("--src-format", type=ascii_int, required=True, choices=range(5))
+    p.add_argument("--src-format", type=ascii_int, required=True, choices=range(5),
+                   help="ISO 9564-1 format 0-4 of --block")
     p.add_argument("--src-ksn", help="the terminal's KSN, hex (DUKPT source)")
     p.add_argument("--src-dukpt-key-type", help="AES DUKPT PIN key type (default AES128)")
     p.add_argument("--dst-key", required=True, help="id of the destination PIN key, or of a BDK with --dst-ksn")
-    p.add_argument("--dst-format", type=ascii_int, required=True, choices=range(5))
+    p.add_argument("--dst-format", type=ascii_int, required=True, choices=range(5),
+                   help="ISO 9564-1 format 0-4 to write")
     p.add_argument("--dst-ksn", help="KSN for a DUKPT destination (test rigs)")
     p.add_argument("--dst-dukpt-key-type", help="AES DUKPT PIN key type (default AES128)")

@@ -6,7 +6,7 @@ import argparse
 
 from .. import mac, pin
 from .._hex import parse_hex, to_hex
-from ..errors import InvalidKeyError
+from ..errors import DataError, InvalidKeyError
 from . import Output, Parser, add_command, ascii_int
 
 ORDER = 40
@@ -40,6 +40,10 @@ def _cvv(args: argparse.Namespace) -> Output:
 
 def _mac_value(args: argparse.Namespace, length: int | None) -> bytes:
     key, data = _key(args.key, "key"), parse_hex(args.data, field="data")
+    if args.padding is not None and args.alg not in ("retail", "cbc"):
+        raise DataError(f"--padding is for the ISO 9797-1 MACs (retail, cbc); {args.alg} has its own",
+                        code="padding_not_applicable", field="padding")
+    args.padding = args.padding or 1
     if args.alg == "retail":
         return mac.retail_mac(key, data, padding=args.padding, length=length or 8)
     if args.alg == "cbc":
@@ -66,32 +70,34 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     for name, handler, helptext in (("ibm3624-offset", _offset, "IBM 3624 offset of a PIN"),
                                     ("ibm3624-verify", _verify_offset, "verify a PIN against an IBM 3624 offset")):
         p = add_command(leaf, name, handler, helptext)
-        p.add_argument("--pvk", required=True)
-        p.add_argument("--pin", required=True)
+        p.add_argument("--pvk", required=True, help="PIN verification key, hex")
+        p.add_argument("--pin", required=True, help="the PIN, decimal digits")
         p.add_argument("--validation-data", required=True, help="16 hex digits, already padded")
         p.add_argument("--table", default=pin.STANDARD_DECIMALIZATION_TABLE, help="decimalization table")
-        p.add_argument("--check-length", type=ascii_int)
+        p.add_argument("--check-length", type=ascii_int, help="PIN digits checked (default all)")
         if name == "ibm3624-verify":
-            p.add_argument("--offset", required=True)
+            p.add_argument("--offset", required=True, help="the IBM 3624 offset")
     p = add_command(leaf, "pvv", _pvv, "Visa PVV of a PIN")
-    p.add_argument("--pvk", required=True)
-    p.add_argument("--pan", required=True)
-    p.add_argument("--pvki", required=True)
-    p.add_argument("--pin", required=True)
+    p.add_argument("--pvk", required=True, help="PIN verification key, hex")
+    p.add_argument("--pan", required=True, help="the PAN, decimal digits")
+    p.add_argument("--pvki", required=True, help="PVK index, one digit")
+    p.add_argument("--pin", required=True, help="the PIN, decimal digits")
     p = add_command(leaf, "cvv", _cvv, "CVV/CVC (service code 000 for CVV2, 999 for iCVV)")
-    p.add_argument("--cvk", required=True)
-    p.add_argument("--pan", required=True)
-    p.add_argument("--expiry", required=True)
-    p.add_argument("--service-code", required=True)
+    p.add_argument("--cvk", required=True, help="card verification key, 16 bytes hex")
+    p.add_argument("--pan", required=True, help="the PAN, decimal digits")
+    p.add_argument("--expiry", required=True, help="expiry date, YYMM")
+    p.add_argument("--service-code", required=True, help="service code, 3 digits (000 CVV2, 999 iCVV)")
 
     group = sub.add_parser("mac", help="MACs with clear keys (test rigs)")
     leaf = group.add_subparsers(dest="action", required=True, parser_class=Parser)
     for name, handler in (("generate", _mac_generate), ("verify", _mac_verify)):
         p = add_command(leaf, name, handler, f"{name} a MAC")
-        p.add_argument("--alg", required=True, choices=["retail", "cbc", "cmac-aes", "cmac-tdes", "hmac"])
+        p.add_argument("--alg", required=True, choices=["retail", "cbc", "cmac-aes", "cmac-tdes", "hmac"],
+                       help="MAC algorithm")
         p.add_argument("--key", required=True, help="hex")
         p.add_argument("--data", required=True, help="hex")
-        p.add_argument("--padding", type=ascii_int, choices=[1, 2, 3], default=1, help="ISO 9797-1 padding method")
+        p.add_argument("--padding", type=ascii_int, choices=[1, 2, 3],
+                       help="ISO 9797-1 padding method for retail and cbc (default 1)")
         if name == "generate":
             p.add_argument("--length", type=ascii_int, help="truncate to this many bytes")
         else:

@@ -57,8 +57,15 @@ def _unwrap(args: argparse.Namespace) -> Output:
 
 
 def _kcv(args: argparse.Namespace) -> Output:
-    value = kcv.kcv(parse_hex(args.key, field="key", error=InvalidKeyError), algorithm=args.algorithm,
-                    method=args.method, length=args.length)
+    key = parse_hex(args.key, field="key", error=InvalidKeyError)
+    algorithm = args.algorithm
+    if algorithm is None:  # infer nothing silently: only a single-DES length says what it is
+        if len(key) != 8:
+            hint = "AES: use --algorithm A" if len(key) == 32 else "TDES or AES: give --algorithm T or A"
+            raise InvalidKeyError(f"a {len(key)}-byte key may be {hint}", code="algorithm_required",
+                                  field="algorithm")
+        algorithm = "T"
+    value = kcv.kcv(key, algorithm=algorithm, method=args.method, length=args.length)
     return Output(value, {"kcv": value, "method": args.method})
 
 
@@ -66,8 +73,8 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     group = sub.add_parser("tr31", help="TR-31 / X9.143 key blocks", description="TR-31 / X9.143 key blocks")
     leaf = group.add_subparsers(dest="action", required=True, parser_class=Parser)
     p = add_command(leaf, "inspect", _inspect, "show a key block's header and optional blocks (no KBPK, no key)")
-    p.add_argument("block")
-    p.add_argument("--lenient", action="store_true")
+    p.add_argument("block", help="the key block")
+    p.add_argument("--lenient", action="store_true", help="read proprietary and non-table values (docs/tr31.md)")
     p = add_command(leaf, "wrap", _wrap, "wrap a clear key (test rigs)")
     p.add_argument("--kbpk", required=True, help="key block protection key, hex")
     p.add_argument("--key", required=True, help="the key, hex")
@@ -75,13 +82,13 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--masked-key-length", type=ascii_int, help="pad as if the key had this many bytes")
     p.add_argument("--key-check", choices=["legacy", "cmac"], help="add a KC block")
     p.add_argument("--kbpk-check", choices=["legacy", "cmac"], help="add a KP block")
-    p.add_argument("--lenient", action="store_true")
+    p.add_argument("--lenient", action="store_true", help="read proprietary and non-table values (docs/tr31.md)")
     p = add_command(leaf, "unwrap", _unwrap, "unwrap a key block and print the clear key (test rigs)")
-    p.add_argument("block")
+    p.add_argument("block", help="the key block")
     p.add_argument("--kbpk", required=True, help="key block protection key, hex")
-    p.add_argument("--lenient", action="store_true")
+    p.add_argument("--lenient", action="store_true", help="read proprietary and non-table values (docs/tr31.md)")
     p = add_command(sub, "kcv", _kcv, "key check value of a clear key (test rigs)")
     p.add_argument("key", help="the key, hex")
-    p.add_argument("--algorithm", choices=["T", "A"], default="T")
-    p.add_argument("--method", choices=["legacy", "cmac"], default="legacy")
+    p.add_argument("--algorithm", choices=["T", "A"], help="T (TDES) or A (AES); required unless the key is 8 bytes")
+    p.add_argument("--method", choices=["legacy", "cmac"], default="legacy", help="legacy (zero block) or cmac")
     p.add_argument("--length", type=ascii_int, help="bytes (default 3 legacy, 5 CMAC)")

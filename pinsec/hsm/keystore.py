@@ -82,11 +82,16 @@ def _read_lmk_file(path: str | os.PathLike[str]) -> str:
 def load_lmk(lmk: bytes | str | None = None, lmk_file: str | os.PathLike[str] | None = None) -> bytes:
     """The LMK: given (bytes or hex), else read from ``lmk_file``, ``$PINSEC_LMK_FILE`` or ``$PINSEC_LMK``."""
     if lmk is None:
-        path = lmk_file or os.environ.get(ENV_LMK_FILE)
+        from_env = os.environ.get(ENV_LMK_FILE)
+        if lmk_file is None and from_env and not os.path.isabs(from_env):
+            raise InvalidKeyError(f"{ENV_LMK_FILE} must be an absolute path (a relative one would name another file "
+                                  "in each folder)", code="lmk_file_relative", field="lmk_file")
+        path = lmk_file or from_env
         lmk = _read_lmk_file(path) if path else os.environ.get(ENV_LMK)
     if lmk is None or lmk == "":
         raise InvalidKeyError(
-            f"a key store needs an LMK: pass lmk=, or set {ENV_LMK_FILE} (a file of hex) or {ENV_LMK} (hex)",
+            f"a key store needs an LMK: --lmk-file FILE (lmk_file= in Python), or {ENV_LMK_FILE} (an absolute path "
+            f"to a file of hex) or {ENV_LMK} (hex); 'pinsec lmk generate --out FILE' makes one",
             code="lmk_missing", field="lmk",
         )
     return check_lmk(parse_hex(lmk, field="LMK", error=InvalidKeyError))

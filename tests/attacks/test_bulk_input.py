@@ -113,7 +113,7 @@ def test_a_kill_between_the_final_renames_resumes(store: tuple[Path, TranslateSp
     monkeypatch.undo()
     assert (tmp_path / "out.jsonl").exists() and not (tmp_path / "out.rejects.jsonl").exists()
     s = translate_file(src, tmp_path / "out.jsonl", hsm=hsm, spec=spec, chunk_size=7)
-    assert s.resumed_from == 51 and (s.translated, s.rejected) == (0, 0)
+    assert s.resumed_from == 51 and (s.translated, s.rejected) == (50, 1)  # the whole file's counts
     assert (tmp_path / "out.jsonl").read_text() == (tmp_path / "whole.jsonl").read_text()
     assert (tmp_path / "out.rejects.jsonl").read_text() == (tmp_path / "whole.rejects.jsonl").read_text()
     assert not list(tmp_path.glob("out.jsonl.*"))
@@ -145,5 +145,19 @@ def test_lmk_file_reaches_the_workers(store: tuple[Path, TranslateSpec], tmp_pat
                  "--input", str(src), "--output", str(tmp_path / "out.jsonl"), "--src-key", spec.src_key,
                  "--src-format", "0", "--dst-key", spec.dst_key, "--dst-format", "0", "--workers", "2",
                  "--chunk-size", "5"])
-    assert code == 0, capsys.readouterr().err
+    assert code == 0, capsys.readouterr().err  # no rejects: 0
     assert json.loads(capsys.readouterr().out)["translated"] == 20
+
+
+@pytest.mark.parametrize("mistake", ["bad header", "unknown key", "workers 0"])
+def test_a_refused_start_leaves_nothing_behind(store: tuple[Path, TranslateSpec], tmp_path: Path,
+                                               mistake: str) -> None:
+    keystore, spec = store
+    src = tmp_path / "in.csv"
+    src.write_text("identifier,block\n" if mistake == "bad header" else "id,pin_block,pan\n")
+    kwargs: dict[str, object] = {"workers": 0} if mistake == "workers 0" else {}
+    bad_spec = TranslateSpec("no-such-key", 0, spec.dst_key, 0) if mistake == "unknown key" else spec
+    with pytest.raises(pinsec.PinsecError):
+        translate_file(src, tmp_path / "out.csv", hsm=pinsec.Hsm(keystore=keystore, lmk=LMK), spec=bad_spec,
+                       **kwargs)  # type: ignore[arg-type]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["in.csv", "keys.json", ".keys.json.lock"])
