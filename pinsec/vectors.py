@@ -129,6 +129,21 @@ def check_file(path: str | Path) -> list[Result]:
     return [check_vector(v, file=str(path)) for v in load(path)]
 
 
+def builtin_folder() -> Path:
+    """The published vector files that come with pinsec: beside the package in a checkout, or where the
+    wheel installed them (``<prefix>/share/pinsec/vectors``)."""
+    import sys
+
+    for candidate in (Path(__file__).resolve().parent.parent / "vectors", Path(sys.prefix) / "share" / "pinsec" /
+                      "vectors"):
+        if candidate.is_dir() and any(candidate.glob("*.json")):
+            return candidate
+    from .errors import DataError
+
+    raise DataError("the built-in vector files are not installed with this pinsec", code="no_builtin_vectors",
+                    field="builtin")
+
+
 def check_paths(paths: Iterable[str | Path]) -> list[Result]:
     """Check files and the ``*.json`` files of directories."""
     results: list[Result] = []

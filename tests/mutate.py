@@ -40,9 +40,13 @@ ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.tsv"
 
 _PIN_TESTS = ["tests/test_pinblock.py", "tests/test_vectors_iso9564.py"]
-_DUKPT_TESTS = ["tests/test_dukpt_tdes.py", "tests/test_dukpt_aes.py", "tests/test_vectors_files.py"]
-_TR31_TESTS = ["tests/test_tr31.py", "tests/test_vectors_files.py"]
-_HSM_TESTS = ["tests/conformance", "tests/attacks", "tests/test_keystore.py", "tests/test_pkcs11.py"]
+_DUKPT_TESTS = ["tests/test_dukpt_tdes.py", "tests/test_dukpt_aes.py", "tests/test_dukpt_batch.py",
+                "tests/test_originator_state.py", "tests/test_vectors_files.py"]
+_TR31_TESTS = ["tests/test_tr31.py", "tests/test_tr31_refusals.py", "tests/test_tr31_interop.py",
+               "tests/test_vectors_files.py"]
+# cheap and direct first: with -x a killed mutant stops at its first failing test
+_HSM_TESTS = ["tests/test_policy.py", "tests/conformance", "tests/test_keystore.py", "tests/attacks",
+              "tests/test_pkcs11.py"]
 #: Core module -> the tests that answer for it (its doctests run too).
 TARGETS: dict[str, list[str]] = {
     "pinsec/pinblock.py": _PIN_TESTS,

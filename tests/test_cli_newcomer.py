@@ -154,3 +154,13 @@ def test_fuzzed_arguments_never_raise(leaf: tuple[tuple[str, ...], argparse.Argu
         os.chdir(cwd)
         os.environ.update(env)
     assert status in (0, 1, 2)
+
+
+def test_docs_cli_lists_every_command_and_option() -> None:
+    text = (Path(__file__).parent.parent / "docs" / "cli.md").read_text()
+    for path, parser in LEAVES:
+        row = next((line for line in text.splitlines() if line.startswith(f"| `pinsec {' '.join(path)}` |")), None)
+        assert row is not None, path
+        for action in parser._actions:
+            if action.option_strings and not isinstance(action, argparse._HelpAction) and action.dest != "json":
+                assert f"`{action.option_strings[0]}`" in row, (path, action.option_strings)

@@ -25,7 +25,17 @@ from typing import Any, NoReturn
 
 from ..errors import PinsecError
 
-__all__ = ["Output", "Parser", "add_command", "ascii_int", "main", "positive_int"]
+__all__ = [
+    "Output",
+    "Parser",
+    "add_command",
+    "add_positional_or_option",
+    "ascii_int",
+    "main",
+    "pin_value",
+    "positional_or_option",
+    "positive_int",
+]
 
 
 def _command_modules() -> list[Any]:
@@ -62,6 +72,27 @@ def ascii_int(text: str) -> int:
     if not body or not body.isascii() or not body.isdigit():
         raise argparse.ArgumentTypeError("not a whole number in ASCII digits")
     return int(text)
+
+
+def pin_value(text: str) -> str:
+    """The PIN from ``--pin``, or the first line of stdin with ``--pin -`` (keeps it out of shell history)."""
+    return sys.stdin.readline().strip() if text == "-" else str(text)
+
+
+def add_positional_or_option(parser: Parser, name: str, help: str) -> None:
+    """``NAME`` as the first argument or as ``--name`` (one vocabulary: every command names it the same)."""
+    parser.add_argument(name, nargs="?", help=f"{help} (or --{name})")
+    parser.add_argument(f"--{name}", dest=f"{name}_option", metavar=name.upper(), help=help)
+
+
+def positional_or_option(args: argparse.Namespace, name: str) -> str:
+    value = getattr(args, f"{name}_option", None) or getattr(args, name, None)
+    if not value:
+        from ..errors import DataError
+
+        raise DataError(f"give the {name}: as the first argument or with --{name}", code="missing_argument",
+                        field=name)
+    return str(value)
 
 
 def positive_int(text: str) -> int:

@@ -7,7 +7,7 @@ import argparse
 from .. import mac, pin
 from .._hex import parse_hex, to_hex
 from ..errors import DataError, InvalidKeyError
-from . import Output, Parser, add_command, ascii_int
+from . import Output, Parser, add_command, ascii_int, pin_value
 
 ORDER = 40
 
@@ -17,19 +17,19 @@ def _key(text: str, field: str) -> bytes:
 
 
 def _offset(args: argparse.Namespace) -> Output:
-    value = pin.ibm3624_offset(_key(args.pvk, "pvk"), args.pin, args.validation_data, args.table,
+    value = pin.ibm3624_offset(_key(args.pvk, "pvk"), pin_value(args.pin), args.validation_data, args.table,
                                pin_check_length=args.check_length)
     return Output(value, {"offset": value})
 
 
 def _verify_offset(args: argparse.Namespace) -> Output:
-    pin.verify_ibm3624(_key(args.pvk, "pvk"), args.pin, args.offset, args.validation_data, args.table,
+    pin.verify_ibm3624(_key(args.pvk, "pvk"), pin_value(args.pin), args.offset, args.validation_data, args.table,
                        pin_check_length=args.check_length)
     return Output("verified", {"verified": True})
 
 
 def _pvv(args: argparse.Namespace) -> Output:
-    value = pin.visa_pvv(_key(args.pvk, "pvk"), args.pan, args.pvki, args.pin)
+    value = pin.visa_pvv(_key(args.pvk, "pvk"), args.pan, args.pvki, pin_value(args.pin))
     return Output(value, {"pvv": value})
 
 
@@ -71,7 +71,7 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
                                     ("ibm3624-verify", _verify_offset, "verify a PIN against an IBM 3624 offset")):
         p = add_command(leaf, name, handler, helptext)
         p.add_argument("--pvk", required=True, help="PIN verification key, hex")
-        p.add_argument("--pin", required=True, help="the PIN, decimal digits")
+        p.add_argument("--pin", required=True, help="the PIN, or - to read it from stdin")
         p.add_argument("--validation-data", required=True, help="16 hex digits, already padded")
         p.add_argument("--table", default=pin.STANDARD_DECIMALIZATION_TABLE, help="decimalization table")
         p.add_argument("--check-length", type=ascii_int, help="PIN digits checked (default all)")
@@ -81,7 +81,7 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--pvk", required=True, help="PIN verification key, hex")
     p.add_argument("--pan", required=True, help="the PAN, decimal digits")
     p.add_argument("--pvki", required=True, help="PVK index, one digit")
-    p.add_argument("--pin", required=True, help="the PIN, decimal digits")
+    p.add_argument("--pin", required=True, help="the PIN, or - to read it from stdin")
     p = add_command(leaf, "cvv", _cvv, "CVV/CVC (service code 000 for CVV2, 999 for iCVV)")
     p.add_argument("--cvk", required=True, help="card verification key, 16 bytes hex")
     p.add_argument("--pan", required=True, help="the PAN, decimal digits")
@@ -92,7 +92,8 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     leaf = group.add_subparsers(dest="action", required=True, parser_class=Parser)
     for name, handler in (("generate", _mac_generate), ("verify", _mac_verify)):
         p = add_command(leaf, name, handler, f"{name} a MAC")
-        p.add_argument("--alg", required=True, choices=["retail", "cbc", "cmac-aes", "cmac-tdes", "hmac"],
+        p.add_argument("--algorithm", "--alg", dest="alg", required=True,
+                       choices=["retail", "cbc", "cmac-aes", "cmac-tdes", "hmac"],
                        help="MAC algorithm")
         p.add_argument("--key", required=True, help="hex")
         p.add_argument("--data", required=True, help="hex")

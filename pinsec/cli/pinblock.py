@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from .. import pinblock
 from .._hex import parse_hex, to_hex
 from ..errors import InvalidKeyError
-from . import Output, Parser, add_command, ascii_int
+from . import Output, Parser, add_command, ascii_int, pin_value
 
 ORDER = 10
 
 
 def _pin(args: argparse.Namespace) -> str:
-    """The PIN from ``--pin``, or from the first line of stdin with ``--pin -`` (keeps it out of history)."""
-    return sys.stdin.readline().strip() if args.pin == "-" else str(args.pin)
+    return pin_value(args.pin)
 
 
 def _encode(args: argparse.Namespace) -> Output:

@@ -7,7 +7,7 @@ import argparse
 from .. import kcv, tr31
 from .._hex import parse_hex, to_hex
 from ..errors import InvalidKeyError
-from . import Output, Parser, add_command, ascii_int
+from . import Output, Parser, add_command, add_positional_or_option, ascii_int, positional_or_option
 
 ORDER = 30
 
@@ -36,7 +36,7 @@ def _text(d: dict[str, object]) -> str:
 
 
 def _inspect(args: argparse.Namespace) -> Output:
-    d = _describe(tr31.Header.parse(args.block, lenient=args.lenient))
+    d = _describe(tr31.Header.parse(positional_or_option(args, 'block'), lenient=args.lenient))
     return Output(_text(d), d)
 
 
@@ -49,7 +49,7 @@ def _wrap(args: argparse.Namespace) -> Output:
 
 
 def _unwrap(args: argparse.Namespace) -> Output:
-    h, key = tr31.unwrap(parse_hex(args.kbpk, field="KBPK", error=InvalidKeyError), args.block,
+    h, key = tr31.unwrap(parse_hex(args.kbpk, field="KBPK", error=InvalidKeyError), positional_or_option(args, "block"),
                          lenient=args.lenient)
     d = _describe(h)
     d["key"] = to_hex(key)
@@ -57,7 +57,7 @@ def _unwrap(args: argparse.Namespace) -> Output:
 
 
 def _kcv(args: argparse.Namespace) -> Output:
-    key = parse_hex(args.key, field="key", error=InvalidKeyError)
+    key = parse_hex(positional_or_option(args, "key"), field="key", error=InvalidKeyError)
     algorithm = args.algorithm
     if algorithm is None:  # infer nothing silently: only a single-DES length says what it is
         if len(key) != 8:
@@ -73,7 +73,7 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     group = sub.add_parser("tr31", help="TR-31 / X9.143 key blocks", description="TR-31 / X9.143 key blocks")
     leaf = group.add_subparsers(dest="action", required=True, parser_class=Parser)
     p = add_command(leaf, "inspect", _inspect, "show a key block's header and optional blocks (no KBPK, no key)")
-    p.add_argument("block", help="the key block")
+    add_positional_or_option(p, "block", "the key block")
     p.add_argument("--lenient", action="store_true", help="read proprietary and non-table values (docs/tr31.md)")
     p = add_command(leaf, "wrap", _wrap, "wrap a clear key (test rigs)")
     p.add_argument("--kbpk", required=True, help="key block protection key, hex")
@@ -84,11 +84,11 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--kbpk-check", choices=["legacy", "cmac"], help="add a KP block")
     p.add_argument("--lenient", action="store_true", help="read proprietary and non-table values (docs/tr31.md)")
     p = add_command(leaf, "unwrap", _unwrap, "unwrap a key block and print the clear key (test rigs)")
-    p.add_argument("block", help="the key block")
+    add_positional_or_option(p, "block", "the key block")
     p.add_argument("--kbpk", required=True, help="key block protection key, hex")
     p.add_argument("--lenient", action="store_true", help="read proprietary and non-table values (docs/tr31.md)")
     p = add_command(sub, "kcv", _kcv, "key check value of a clear key (test rigs)")
-    p.add_argument("key", help="the key, hex")
+    add_positional_or_option(p, "key", "the key, hex")
     p.add_argument("--algorithm", choices=["T", "A"], help="T (TDES) or A (AES); required unless the key is 8 bytes")
     p.add_argument("--method", choices=["legacy", "cmac"], default="legacy", help="legacy (zero block) or cmac")
     p.add_argument("--length", type=ascii_int, help="bytes (default 3 legacy, 5 CMAC)")

@@ -9,7 +9,13 @@ from . import Output, Parser, add_command
 
 
 def _check(args: argparse.Namespace) -> Output:
-    results = vectors.check_paths(args.paths)
+    paths = list(args.paths) + ([vectors.builtin_folder()] if args.builtin else [])
+    if not paths:
+        from ..errors import DataError
+
+        raise DataError("give vector files or folders, or --builtin for the published ones pinsec ships",
+                        code="missing_argument", field="paths")
+    results = vectors.check_paths(paths)
     failed = [r for r in results if not r.ok]
     lines = [] if args.quiet else [f"{'PASS' if r.ok else 'FAIL'}  {r.file}  {r.id}  {r.operation}"
                                    + ("" if r.ok else f"  ({r.reason})") for r in results]
@@ -30,5 +36,6 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     group = sub.add_parser("vectors", help="test vector files", description="test vector files")
     leaf = group.add_subparsers(dest="action", required=True, parser_class=Parser)
     p = add_command(leaf, "check", _check, "run vector files (or folders of them) and report pass/fail")
-    p.add_argument("paths", nargs="+", help="JSON vector files or folders")
+    p.add_argument("paths", nargs="*", help="JSON vector files or folders")
+    p.add_argument("--builtin", action="store_true", help="the published vector files that ship with pinsec")
     p.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
