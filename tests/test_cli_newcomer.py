@@ -164,3 +164,30 @@ def test_docs_cli_lists_every_command_and_option() -> None:
         for action in parser._actions:
             if action.option_strings and not isinstance(action, argparse._HelpAction) and action.dest != "json":
                 assert f"`{action.option_strings[0]}`" in row, (path, action.option_strings)
+
+
+def test_a_key_block_imported_twice_is_one_key(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PINSEC_LMK", "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F")
+    store = str(tmp_path / "keys.json")
+    rig = pinsec.Hsm(keystore=store, authorized=True)
+    kbpk = rig.import_clear_key(bytes.fromhex("88E1AB2A2E3DD38C1FA039A536500CC8A87AB9D62DC92C01058FA79F44657DE6"),
+                                pinsec.KeyAttributes("K1", "A", "B"))
+    # TR-31:2018 A.7.4: a P0 AES key block under the KBPK above
+    block = ("D0112P0AE00E0000B82679114F470F540165EDFBF7E250FCEA43F810D215F8D207E2E417C07156A27E8E31DA05F7425509593D"
+             "03A457DC34")
+    argv = ["--json", "key", "import-block", "--keystore", store, "--block", block, "--kbpk", kbpk.id]
+    assert main(argv) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert main(argv) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second["already_stored"] is True and second["id"] == first["id"]
+    assert len(pinsec.Hsm(keystore=store).list_keys()) == 2
+
+
+def test_inspect_refuses_a_block_shorter_than_its_length(capsys: pytest.CaptureFixture[str]) -> None:
+    block = ("D0112P0AE00E0000B82679114F470F540165EDFBF7E250FCEA43F810D215F8D207E2E417C07156A27E8E31DA05F7425509593D"
+             "03A457DC34")  # TR-31:2018 A.7.4
+    assert main(["tr31", "inspect", block[:-2]]) == 2
+    assert "length_mismatch" in capsys.readouterr().err
+    assert main(["tr31", "inspect", block[:16]]) == 0  # a header alone is fine

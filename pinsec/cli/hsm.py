@@ -63,7 +63,12 @@ def _export(args: argparse.Namespace) -> Output:
 
 def _import_block(args: argparse.Namespace) -> Output:
     hsm = _hsm(args)
+    before = hsm.list_keys()
     h = hsm.import_key_block(args.block, kbpk=hsm.key(args.kbpk), lenient=args.lenient)
+    same = next((k for k in before if (k.attributes, k.length, k.kcv) == (h.attributes, h.length, h.kcv)), None)
+    if same is not None:  # the same key block imported again: one key, and say so
+        hsm.destroy(h)
+        return Output(f"already in the store: {_line(same)}", {**_describe(same), "already_stored": True})
     return Output(_line(h), _describe(h))
 
 

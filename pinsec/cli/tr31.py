@@ -6,7 +6,7 @@ import argparse
 
 from .. import kcv, tr31
 from .._hex import parse_hex, to_hex
-from ..errors import InvalidKeyError
+from ..errors import InvalidKeyError, KeyBlockHeaderError
 from . import Output, Parser, add_command, add_positional_or_option, ascii_int, positional_or_option
 
 ORDER = 30
@@ -36,7 +36,12 @@ def _text(d: dict[str, object]) -> str:
 
 
 def _inspect(args: argparse.Namespace) -> Output:
-    d = _describe(tr31.Header.parse(positional_or_option(args, 'block'), lenient=args.lenient))
+    text = positional_or_option(args, "block")
+    h = tr31.Header.parse(text, lenient=args.lenient)
+    if len(text) > h.header_length and len(text) != h.length:  # a whole block, not just its header
+        raise KeyBlockHeaderError(f"the block is {len(text)} characters but its length field says {h.length}",
+                                  code="length_mismatch", field="length")
+    d = _describe(h)
     return Output(_text(d), d)
 
 
