@@ -66,3 +66,37 @@ def test_missing_lmk_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
     monkeypatch.delenv("PINSEC_LMK_FILE", raising=False)
     code, _, err = run(capsys, "key", "list", "--keystore", str(tmp_path / "k.json"))
     assert code == 2 and "lmk_missing" in err and err.count("\n") == 1
+
+
+def test_pin_cvv_and_mac_operations_on_stored_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import pinsec
+
+    monkeypatch.setenv("PINSEC_LMK", LMK)
+    store = str(tmp_path / "keys.json")
+    rig = pinsec.Hsm(keystore=store, authorized=True)
+    test_key = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
+    zpk = rig.import_clear_key(bytes.fromhex("F039121BEC83D26B169BDCD5B22AAF8F"), pinsec.KeyAttributes("P0", "T", "B"))
+    visa = rig.import_clear_key(test_key, pinsec.KeyAttributes("V2", "T", "C"))
+    cvk = rig.import_clear_key(test_key, pinsec.KeyAttributes("C0", "T", "C"))
+    bdk = rig.import_clear_key(test_key, pinsec.KeyAttributes("B0", "T", "X"))
+    block = pinblock.encipher(bytes.fromhex("F039121BEC83D26B169BDCD5B22AAF8F"), "4524", "1122334455667788").hex()
+    pin_args = ["--keystore", store, "--block", block, "--key", zpk.id, "--format", "0", "--pan", "1122334455667788",
+                "--pvk", visa.id, "--method", "visa-pvv", "--pvki", "1"]
+    # psec's test values: PVK 0123..3210, PAN 1122334455667788, PVKI 1, PIN 4524 -> PVV 8523
+    code, out, _ = run(capsys, "hsm", "pin-value", *pin_args)
+    assert code == 0 and out == {"pvv": "8523"}
+    assert run(capsys, "hsm", "verify-pin", *pin_args, "--pvv", "8523")[0] == 0
+    code, _, err = run(capsys, "hsm", "verify-pin", *pin_args, "--pvv", "8524")
+    assert code == 2 and "pin_mismatch" in err
+    # psec's documented CVV: CVK 0123..3210, PAN 1234567890123456, expiry 9912, service code 220 -> 170
+    card = ["--keystore", store, "--key", cvk.id, "--pan", "1234567890123456", "--expiry", "9912", "--service-code",
+            "220"]
+    assert run(capsys, "hsm", "cvv", *card)[1] == {"cvv": "170"}
+    assert run(capsys, "hsm", "verify-cvv", *card, "--cvv", "170")[0] == 0
+    assert "cvv_mismatch" in run(capsys, "hsm", "verify-cvv", *card, "--cvv", "171")[2]
+    # ANSI X9.24-1:2009 A.4: request MAC of "4012345678909D987" at KSN FFFF9876543210E00001 is 9CCC7817
+    msg = ["--keystore", store, "--key", bdk.id, "--data", b"4012345678909D987".hex(), "--ksn", "FFFF9876543210E00001"]
+    assert run(capsys, "hsm", "mac", *msg, "--length", "4")[1] == {"mac": "9CCC7817"}
+    assert run(capsys, "hsm", "verify-mac", *msg, "--mac", "9CCC7817")[0] == 0
+    assert "mac_mismatch" in run(capsys, "hsm", "verify-mac", *msg, "--mac", "9CCC7818")[2]

@@ -15,7 +15,7 @@ from ..errors import DataError
 from . import Output, Parser, add_command, ascii_int
 
 
-def _hsm(args: argparse.Namespace) -> Hsm:
+def open_hsm(args: argparse.Namespace) -> Hsm:
     return Hsm(keystore=args.keystore, lmk_file=args.lmk_file, authorized=getattr(args, "authorized", False))
 
 
@@ -34,12 +34,12 @@ def _attributes(args: argparse.Namespace) -> KeyAttributes:
 
 
 def _generate(args: argparse.Namespace) -> Output:
-    h = _hsm(args).generate_key(_attributes(args), length=args.length)
+    h = open_hsm(args).generate_key(_attributes(args), length=args.length)
     return Output(_line(h), _describe(h))
 
 
 def _import(args: argparse.Namespace) -> Output:
-    hsm, parts = _hsm(args), args.component
+    hsm, parts = open_hsm(args), args.component
     if len(parts) == 1:
         if args.component_kcv:
             raise DataError("--component-kcv goes with 2 or 3 --component; check one clear key with --kcv",
@@ -51,18 +51,18 @@ def _import(args: argparse.Namespace) -> Output:
 
 
 def _list(args: argparse.Namespace) -> Output:
-    handles = sorted(_hsm(args).list_keys(), key=lambda h: h.id)
+    handles = sorted(open_hsm(args).list_keys(), key=lambda h: h.id)
     return Output("\n".join(_line(h) for h in handles), {"keys": [_describe(h) for h in handles]})
 
 
 def _export(args: argparse.Namespace) -> Output:
-    hsm = _hsm(args)
+    hsm = open_hsm(args)
     block = hsm.export_key_block(hsm.key(args.key), kbpk=hsm.key(args.kbpk), version=args.version)
     return Output(block, {"key_block": block})
 
 
 def _import_block(args: argparse.Namespace) -> Output:
-    hsm = _hsm(args)
+    hsm = open_hsm(args)
     before = hsm.list_keys()
     h = hsm.import_key_block(args.block, kbpk=hsm.key(args.kbpk), lenient=args.lenient)
     same = next((k for k in before if (k.attributes, k.length, k.kcv) == (h.attributes, h.length, h.kcv)), None)
@@ -73,13 +73,13 @@ def _import_block(args: argparse.Namespace) -> Output:
 
 
 def _destroy(args: argparse.Namespace) -> Output:
-    hsm = _hsm(args)
+    hsm = open_hsm(args)
     hsm.destroy(hsm.key(args.key))
     return Output(f"destroyed {args.key}", {"destroyed": args.key})
 
 
 def _translate(args: argparse.Namespace) -> Output:
-    hsm = _hsm(args)
+    hsm = open_hsm(args)
     out = to_hex(hsm.translate_pin(
         args.block, src_key=hsm.key(args.src_key), src_format=args.src_format, src_ksn=args.src_ksn,
         dst_key=hsm.key(args.dst_key), dst_format=args.dst_format, dst_ksn=args.dst_ksn, pan=args.pan,
@@ -88,7 +88,7 @@ def _translate(args: argparse.Namespace) -> Output:
     return Output(out, {"block": out, "format": args.dst_format})
 
 
-def _store(p: Parser) -> Parser:
+def store_options(p: Parser) -> Parser:
     p.add_argument("--keystore", required=True, help="key store file (created if absent)")
     p.add_argument("--lmk-file", help="file holding the LMK in hex (default: $PINSEC_LMK_FILE or $PINSEC_LMK)")
     return p
@@ -106,27 +106,27 @@ def _attrs(p: Parser) -> Parser:
 def register(sub: argparse._SubParsersAction[Parser]) -> None:
     key = sub.add_parser("key", help="keys in a key store", description="keys in a key store under an LMK")
     leaf = key.add_subparsers(dest="action", required=True, parser_class=Parser)
-    p = _attrs(_store(add_command(leaf, "generate", _generate, "generate a key")))
+    p = _attrs(store_options(add_command(leaf, "generate", _generate, "generate a key")))
     p.add_argument("--length", type=ascii_int, help="bytes (default: 16 TDES, 16 AES, 32 HMAC)")
-    p = _attrs(_store(add_command(leaf, "import", _import,
+    p = _attrs(store_options(add_command(leaf, "import", _import,
                                   "import a clear key, or 2-3 XOR components (key ceremony; needs --authorized)")))
     p.add_argument("--authorized", action="store_true", help="the Authorised state: clear keys may enter (audited)")
     p.add_argument("--component", action="append", required=True, help="clear key or component, hex (repeat)")
     p.add_argument("--component-kcv", action="append", help="KCV of each component, in order (required for each)")
     p.add_argument("--kcv", help="expected KCV of the combined key")
-    _store(add_command(leaf, "list", _list, "list the keys (attributes and KCVs only)"))
-    p = _store(add_command(leaf, "export", _export, "export a key as a TR-31 key block under a KBPK"))
+    store_options(add_command(leaf, "list", _list, "list the keys (attributes and KCVs only)"))
+    p = store_options(add_command(leaf, "export", _export, "export a key as a TR-31 key block under a KBPK"))
     p.add_argument("--key", required=True, help="id of the key to export")
     p.add_argument("--kbpk", required=True, help="id of the key block protection key")
     p.add_argument("--version", choices=["A", "B", "C", "D", "E"], help="key block version (default D/B)")
-    p = _store(add_command(leaf, "import-block", _import_block, "import a TR-31 key block under a KBPK"))
+    p = store_options(add_command(leaf, "import-block", _import_block, "import a TR-31 key block under a KBPK"))
     p.add_argument("--block", required=True, help="the key block")
     p.add_argument("--kbpk", required=True, help="id of the key block protection key")
     p.add_argument("--lenient", action="store_true", help="accept known device deviations (see docs/tr31.md)")
-    p = _store(add_command(leaf, "destroy", _destroy, "destroy a key"))
+    p = store_options(add_command(leaf, "destroy", _destroy, "destroy a key"))
     p.add_argument("--key", required=True, help="id of the key")
 
-    p = _store(add_command(sub, "translate", _translate, "translate a PIN block between keys and formats"))
+    p = store_options(add_command(sub, "translate", _translate, "translate a PIN block between keys and formats"))
     p.add_argument("--block", required=True, help="the PIN block, hex")
     p.add_argument("--pan", help="the PAN (PAN-bound formats)")
     p.add_argument("--src-key", required=True, help="id of the source PIN key, or of the BDK with --src-ksn")
