@@ -100,3 +100,20 @@ def test_pin_cvv_and_mac_operations_on_stored_keys(tmp_path: Path, capsys: pytes
     assert run(capsys, "hsm", "mac", *msg, "--length", "4")[1] == {"mac": "9CCC7817"}
     assert run(capsys, "hsm", "verify-mac", *msg, "--mac", "9CCC7817")[0] == 0
     assert "mac_mismatch" in run(capsys, "hsm", "verify-mac", *msg, "--mac", "9CCC7818")[2]
+
+
+def test_labels_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PINSEC_LMK", LMK)
+    store = str(tmp_path / "keys.json")
+    code, k, _ = run(capsys, "key", "generate", "--keystore", store, "--usage", "P0", "--algorithm", "A", "--mode",
+                     "B", "--label", "zone key")
+    assert code == 0 and isinstance(k, dict) and k["label"] == "zone key"
+    code, listing, _ = run(capsys, "key", "list", "--keystore", store)
+    assert isinstance(listing, dict) and listing["keys"][0]["label"] == "zone key"  # type: ignore[index]
+    code, _, err = run(capsys, "key", "generate", "--keystore", store, "--usage", "P0", "--algorithm", "A", "--mode",
+                       "B", "--label", "zone key")
+    assert code == 2 and "label_taken" in err
+    code, out, _ = run(capsys, "key", "label", "--keystore", store, "--key", "zone key", "--label", "old zone key")
+    assert code == 0 and isinstance(out, dict) and out["id"] == k["id"] and out["label"] == "old zone key"
+    assert run(capsys, "key", "destroy", "--keystore", store, "--key", "old zone key")[0] == 0

@@ -172,7 +172,43 @@ def test_a_block_under_another_lmk_inside_an_authentic_file_is_refused(tmp_path:
     store.add("k1", KeyAttributes("P0", "T", "B"), KEY)
     doc = json.loads(path.read_text())
     doc["keys"]["k1"] = tr31.wrap(bytes(range(1, 33)), KEY, "D0000K1TB00E0000")
-    doc["mac"] = store._mac(doc["generation"], doc["keys"])
+    doc["mac"] = store._mac(doc["generation"], doc["keys"], doc["labels"])
     path.write_text(json.dumps(doc))
     with pytest.raises(VerificationError):
         KeyStore(path, bytes.fromhex(LMK)).load()
+
+
+def test_labels_are_unique_persistent_and_usable_as_ids(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    hsm = pinsec.Hsm(keystore=path, lmk=LMK, authorized=True)
+    zpk = hsm.import_clear_key(KEY, KeyAttributes("P0", "T", "B"), label="acquirer ZPK")
+    assert zpk.label == "acquirer ZPK" and "acquirer ZPK" in repr(zpk)
+    again = pinsec.Hsm(keystore=path, lmk=LMK)
+    assert again.key("acquirer ZPK").id == zpk.id and again.key(zpk.id).label == "acquirer ZPK"
+    before = {h.id for h in again.list_keys()}
+    with pytest.raises(pinsec.errors.DataError) as info:
+        again.generate_key(KeyAttributes("P0", "A", "B"), label="acquirer ZPK")
+    assert info.value.code == "label_taken"
+    with pytest.raises(pinsec.errors.DataError):
+        again.generate_key(KeyAttributes("P0", "A", "B"), label=zpk.id)  # an id is taken as a label too
+    assert {h.id for h in again.list_keys()} == before  # nothing kept from the refused calls
+    other = again.generate_key(KeyAttributes("P0", "A", "B"), label="issuer ZPK")
+    with pytest.raises(pinsec.errors.DataError):
+        again.label(other, "acquirer ZPK")
+    assert again.label(zpk, None).label is None
+    assert again.label(other, "acquirer ZPK").label == "acquirer ZPK"
+    with pytest.raises(pinsec.errors.DataError) as info:
+        again.label(other, " padded ")
+    assert info.value.code == "invalid_label"
+
+
+def test_a_changed_label_breaks_the_store_mac(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    pinsec.Hsm(keystore=path, lmk=LMK).generate_key(KeyAttributes("P0", "A", "B"), label="zone")
+    doc = json.loads(path.read_text())
+    (key_id,) = doc["labels"]
+    doc["labels"][key_id] = "another zone"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(VerificationError) as info:
+        KeyStore(path, bytes.fromhex(LMK)).load()
+    assert info.value.code == "keystore_tampered"

@@ -68,6 +68,8 @@ class StoredKey:
     attributes: KeyAttributes
     length: int
     kcv: str
+    #: A unique name the key can be found by, besides its id (None: no label).
+    label: str | None = None
 
 
 #: The Hsm's check of a new key's record (attributes, length, KCV), run by the backend after it has built
@@ -152,6 +154,10 @@ class Backend(Protocol):
     def import_key_block(self, block: str, kbpk: KeyHandle, *, lenient: bool, admit: Admit | None = None
                          ) -> StoredKey:
         """Unwrap and store; the block's header becomes the key's attributes."""
+        ...
+
+    def label_key(self, key_id: str, label: str | None) -> StoredKey:
+        """Give a key a label (None removes it); refused when another key holds that label."""
         ...
 
     def export_key_block(self, key: KeyHandle, kbpk: KeyHandle, *, version: str) -> str:

@@ -26,6 +26,7 @@ import secrets
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, Final, NoReturn
 
 from ..dukpt import aes as aes_dukpt
@@ -173,6 +174,15 @@ class Pkcs11Backend:
             raise InvalidKeyError("no such key in this HSM (destroyed, or from another HSM)", code="unknown_key",
                                   field="key")
         return stored
+
+    def label_key(self, key_id: str, label: str | None) -> StoredKey:
+        with _LOCK:
+            stored = self.stored_key(key_id)
+            if label is not None and any(s.label == label or k == label for k, s in self._stored.items()
+                                         if k != key_id):
+                raise DataError("another key already has that label (or id)", code="label_taken", field="label")
+            self._stored[key_id] = stored = replace(stored, label=label)
+            return stored
 
     def _object(self, key: KeyHandle) -> Any:
         s = self.stored_key(key.id)

@@ -16,7 +16,7 @@ import hmac
 import secrets
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NoReturn
 
 from .. import _crypto, kcv, mac, pin, pinblock, tr31
@@ -104,11 +104,15 @@ class SoftwareBackend:
             return
         with self._lock:
             loaded = self._store.load()
+            labels = self._store.labels()
             for key_id in [k for k in self._keys if k not in loaded]:
                 _crypto.wipe(self._keys.pop(key_id).material)
             for key_id, (attributes, material) in loaded.items():
                 if key_id not in self._keys:
                     self._keys[key_id] = self._entry(key_id, material, attributes)
+                entry = self._keys[key_id]
+                if entry.stored.label != labels.get(key_id):
+                    entry.stored = replace(entry.stored, label=labels.get(key_id))
 
     def __repr__(self) -> str:
         return f"SoftwareBackend(keys={len(self._keys)}, persistent={self._store is not None})"
@@ -140,6 +144,17 @@ class SoftwareBackend:
 
     def stored_key(self, key_id: str) -> StoredKey:
         return self._lookup(key_id).stored
+
+    def label_key(self, key_id: str, label: str | None) -> StoredKey:
+        with self._lock:
+            entry = self._lookup(key_id)
+            if self._store is not None:
+                self._store.label(key_id, label)
+            elif label is not None and any(e.stored.label == label or k == label for k, e in self._keys.items()
+                                           if k != key_id):
+                raise DataError("another key already has that label (or id)", code="label_taken", field="label")
+            entry.stored = replace(entry.stored, label=label)
+            return entry.stored
 
     @staticmethod
     def _entry(key_id: str, material: bytes, attributes: KeyAttributes) -> _Entry:

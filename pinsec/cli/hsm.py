@@ -22,11 +22,12 @@ def open_hsm(args: argparse.Namespace) -> Hsm:
 def _describe(h: KeyHandle) -> dict[str, object]:
     a = h.attributes
     return {"id": h.id, "usage": a.usage.value, "algorithm": a.algorithm.value, "mode_of_use": a.mode_of_use.value,
-            "version": a.version, "exportability": a.exportability.value, "length": h.length, "kcv": h.kcv}
+            "version": a.version, "exportability": a.exportability.value, "length": h.length, "kcv": h.kcv,
+            "label": h.label}
 
 
 def _line(h: KeyHandle) -> str:
-    return f"{h.id}  {h.attributes.letters()}  {h.length * 8}-bit  KCV {h.kcv}"
+    return f"{h.id}  {h.attributes.letters()}  {h.length * 8}-bit  KCV {h.kcv}" + (f"  {h.label}" if h.label else "")
 
 
 def _attributes(args: argparse.Namespace) -> KeyAttributes:
@@ -34,7 +35,7 @@ def _attributes(args: argparse.Namespace) -> KeyAttributes:
 
 
 def _generate(args: argparse.Namespace) -> Output:
-    h = open_hsm(args).generate_key(_attributes(args), length=args.length)
+    h = open_hsm(args).generate_key(_attributes(args), length=args.length, label=args.label)
     return Output(_line(h), _describe(h))
 
 
@@ -44,9 +45,10 @@ def _import(args: argparse.Namespace) -> Output:
         if args.component_kcv:
             raise DataError("--component-kcv goes with 2 or 3 --component; check one clear key with --kcv",
                             field="component_kcv")
-        h = hsm.import_clear_key(parts[0], _attributes(args), kcv=args.kcv)
+        h = hsm.import_clear_key(parts[0], _attributes(args), kcv=args.kcv, label=args.label)
     else:
-        h = hsm.import_key_components(parts, _attributes(args), kcvs=args.component_kcv or [], kcv=args.kcv)
+        h = hsm.import_key_components(parts, _attributes(args), kcvs=args.component_kcv or [], kcv=args.kcv,
+                                      label=args.label)
     return Output(_line(h), _describe(h))
 
 
@@ -64,11 +66,17 @@ def _export(args: argparse.Namespace) -> Output:
 def _import_block(args: argparse.Namespace) -> Output:
     hsm = open_hsm(args)
     before = hsm.list_keys()
-    h = hsm.import_key_block(args.block, kbpk=hsm.key(args.kbpk), lenient=args.lenient)
+    h = hsm.import_key_block(args.block, kbpk=hsm.key(args.kbpk), lenient=args.lenient, label=args.label)
     same = next((k for k in before if (k.attributes, k.length, k.kcv) == (h.attributes, h.length, h.kcv)), None)
     if same is not None:  # the same key block imported again: one key, and say so
         hsm.destroy(h)
         return Output(f"already in the store: {_line(same)}", {**_describe(same), "already_stored": True})
+    return Output(_line(h), _describe(h))
+
+
+def _label(args: argparse.Namespace) -> Output:
+    hsm = open_hsm(args)
+    h = hsm.label(hsm.key(args.key), args.label or None)
     return Output(_line(h), _describe(h))
 
 
@@ -100,6 +108,7 @@ def _attrs(p: Parser) -> Parser:
     p.add_argument("--mode", required=True, help="TR-31 mode of use, e.g. B, E, D, X, C")
     p.add_argument("--key-version", default="00", help="key version number (default 00)")
     p.add_argument("--exportability", default="N", help="N (not exportable, the default), E or S")
+    p.add_argument("--label", help="a unique name for the key, usable wherever its id is")
     return p
 
 
@@ -116,15 +125,19 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--kcv", help="expected KCV of the combined key")
     store_options(add_command(leaf, "list", _list, "list the keys (attributes and KCVs only)"))
     p = store_options(add_command(leaf, "export", _export, "export a key as a TR-31 key block under a KBPK"))
-    p.add_argument("--key", required=True, help="id of the key to export")
-    p.add_argument("--kbpk", required=True, help="id of the key block protection key")
+    p.add_argument("--key", required=True, help="id or label of the key to export")
+    p.add_argument("--kbpk", required=True, help="id or label of the key block protection key")
     p.add_argument("--version", choices=["A", "B", "C", "D", "E"], help="key block version (default D/B)")
     p = store_options(add_command(leaf, "import-block", _import_block, "import a TR-31 key block under a KBPK"))
     p.add_argument("--block", required=True, help="the key block")
-    p.add_argument("--kbpk", required=True, help="id of the key block protection key")
+    p.add_argument("--kbpk", required=True, help="id or label of the key block protection key")
     p.add_argument("--lenient", action="store_true", help="accept known device deviations (see docs/tr31.md)")
+    p.add_argument("--label", help="a unique name for the key, usable wherever its id is")
+    p = store_options(add_command(leaf, "label", _label, "give a key a unique label (usable wherever its id is)"))
+    p.add_argument("--key", required=True, help="id or label of the key")
+    p.add_argument("--label", required=True, help="the new label; empty removes it")
     p = store_options(add_command(leaf, "destroy", _destroy, "destroy a key"))
-    p.add_argument("--key", required=True, help="id of the key")
+    p.add_argument("--key", required=True, help="id or label of the key")
 
     p = store_options(add_command(sub, "translate", _translate, "translate a PIN block between keys and formats"))
     p.add_argument("--block", required=True, help="the PIN block, hex")

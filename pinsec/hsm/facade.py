@@ -42,7 +42,7 @@ from ..errors import (
 )
 from ..pin import STANDARD_DECIMALIZATION_TABLE, check_decimalization_table
 from . import policy
-from .keys import KeyAttributes, KeyHandle, _make_handle
+from .keys import KeyAttributes, KeyHandle, _make_handle, check_label
 from .keystore import KeyStore, load_lmk
 
 __all__ = ["BackendInfo", "Hsm"]
@@ -213,7 +213,8 @@ class Hsm:
 
     @staticmethod
     def _handle(stored: StoredKey) -> KeyHandle:
-        return _make_handle(id=stored.id, attributes=stored.attributes, kcv=stored.kcv, length=stored.length)
+        return _make_handle(id=stored.id, attributes=stored.attributes, kcv=stored.kcv, length=stored.length,
+                            label=stored.label)
 
     @staticmethod
     def _attributes(attributes: KeyAttributes) -> KeyAttributes:
@@ -250,17 +251,49 @@ class Hsm:
 
     # ------------------------------------------------------------------------------------------- keys
 
-    def key(self, key_id: str) -> KeyHandle:
-        """The handle of a key by id (e.g. after reopening a key store)."""
-        if not isinstance(key_id, str):
-            raise InvalidKeyError("a key id is a str", code="unknown_key", field="key_id")
-        return self._handle(self._backend.stored_key(key_id))
+    def key(self, name: str) -> KeyHandle:
+        """The handle of a key by id or label (e.g. after reopening a key store)."""
+        if not isinstance(name, str):
+            raise InvalidKeyError("a key id or label is a str", code="unknown_key", field="key_id")
+        try:
+            return self._handle(self._backend.stored_key(name))
+        except InvalidKeyError:
+            found = next((s for s in self._backend.list_keys() if s.label == name), None)
+            if found is None:
+                raise InvalidKeyError("no key with that id or label in this HSM", code="unknown_key",
+                                      field="key_id") from None
+            return self._handle(found)
+
+    def label(self, key: KeyHandle, label: str | None) -> KeyHandle:
+        """Give a key a unique label, usable wherever its id is (None removes it); the new handle."""
+        key = self._known(key)
+        stored = self._backend.label_key(key.id, None if label is None else check_label(label))
+        return self._handle(stored)
+
+    def _free_label(self, label: str | None) -> str | None:
+        if label is None:
+            return None
+        check_label(label)
+        if any(s.label == label or s.id == label for s in self._backend.list_keys()):
+            raise DataError("another key already has that label (or id)", code="label_taken", field="label")
+        return label
+
+    def _labelled(self, handle: KeyHandle, label: str | None) -> KeyHandle:
+        """Label a key just made; if the label was taken meanwhile, the new key does not stay."""
+        if label is None:
+            return handle
+        try:
+            return self.label(handle, label)
+        except PinsecError:
+            self._backend.destroy(handle)
+            raise
 
     def list_keys(self) -> list[KeyHandle]:
         """Handles of every key the backend holds."""
         return [self._handle(s) for s in self._backend.list_keys()]
 
-    def generate_key(self, attributes: KeyAttributes, *, length: int | None = None) -> KeyHandle:
+    def generate_key(self, attributes: KeyAttributes, *, length: int | None = None, label: str | None = None
+                     ) -> KeyHandle:
         """Generate a random key inside the backend (TDES keys get odd parity).
 
         Default lengths: TDES 16 bytes, AES 16, HMAC 32. The key is non-exportable unless ``attributes``
@@ -268,10 +301,11 @@ class Hsm:
         """
         attributes = self._attributes(attributes)
         n = self._length(attributes, length)
+        label = self._free_label(label)
         self._gate("generate_key")
         handle = self._handle(self._backend.generate_key(attributes, n))
         _log.info("generated key %s %s kcv=%s", handle.id, attributes.letters(), handle.kcv)
-        return handle
+        return self._labelled(handle, label)
 
     @staticmethod
     def _length(attributes: KeyAttributes, length: int | None) -> int:
@@ -283,8 +317,8 @@ class Hsm:
             raise InvalidKeyError(f"a key of algorithm {alg} cannot be {n} bytes", field="length")
         return n
 
-    def import_clear_key(self, material: bytes | str, attributes: KeyAttributes, *, kcv: str | None = None
-                         ) -> KeyHandle:
+    def import_clear_key(self, material: bytes | str, attributes: KeyAttributes, *, kcv: str | None = None,
+                         label: str | None = None) -> KeyHandle:
         """Authorised state only: import a clear key (test rigs). ``kcv``, when given, must match or nothing
         is kept."""
         self._authorize("import_clear_key")
@@ -294,10 +328,11 @@ class Hsm:
                             field="material")
         raw = parse_hex(material, field="key", error=InvalidKeyError)
         self._length(attributes, len(raw))
+        label = self._free_label(label)
         self._gate("import_clear_key")
         handle = self._handle(self._backend.import_clear_key(raw, attributes, admit=self._kcv_check(kcv)))
         self._audited("import_clear_key", handle)
-        return handle
+        return self._labelled(handle, label)
 
     def import_key_components(
         self,
@@ -306,6 +341,7 @@ class Hsm:
         *,
         kcvs: Sequence[str],
         kcv: str | None = None,
+        label: str | None = None,
     ) -> KeyHandle:
         """Authorised state only: a key ceremony. The key is the XOR of 2 or 3 clear components, each
         checked against its KCV (``kcvs``, in order) before they are combined; ``kcv`` checks the result.
@@ -320,6 +356,7 @@ class Hsm:
         if len({len(r) for r in raw}) != 1:
             raise InvalidKeyError("key components differ in length", field="components")
         n = self._length(attributes, len(raw[0]))
+        label = self._free_label(label)
         from ..backends.software import check_value
 
         for i, (part, expected) in enumerate(zip(raw, kcvs, strict=True)):
@@ -339,9 +376,10 @@ class Hsm:
             combined[:] = bytes(n)
         handle = self._handle(stored)
         self._audited("import_key_components", handle)
-        return handle
+        return self._labelled(handle, label)
 
-    def import_key_block(self, key_block: str, *, kbpk: KeyHandle, lenient: bool = False) -> KeyHandle:
+    def import_key_block(self, key_block: str, *, kbpk: KeyHandle, lenient: bool = False, label: str | None = None
+                         ) -> KeyHandle:
         """Unwrap a TR-31 / X9.143 key block under ``kbpk`` (usage K0 or K1, mode B or D); the block's
         header becomes the key's attributes.
 
@@ -352,6 +390,7 @@ class Hsm:
         if not isinstance(key_block, str) or not key_block:
             raise DataError("a key block is a non-empty str", field="key_block")
         policy.check_block_version(key_block[0], kbpk.attributes, exporting=False, lenient=lenient)
+        label = self._free_label(label)
         self._gate("import_key_block")
 
         def admit(stored: StoredKey) -> None:
@@ -359,7 +398,7 @@ class Hsm:
 
         handle = self._handle(self._backend.import_key_block(key_block, kbpk, lenient=lenient, admit=admit))
         _log.info("imported key block as %s %s kcv=%s", handle.id, handle.attributes.letters(), handle.kcv)
-        return handle
+        return self._labelled(handle, label)
 
     def export_key_block(self, key: KeyHandle, *, kbpk: KeyHandle, version: str | None = None) -> str:
         """Wrap ``key`` as a key block under ``kbpk`` (usage K0 or K1, mode B or E).

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any, Final, NoReturn, final
 
 from .. import tr31
-from ..errors import KeyBlockHeaderError
+from ..errors import DataError, KeyBlockHeaderError
 
-__all__ = ["KeyAttributes", "KeyHandle"]
+__all__ = ["KeyAttributes", "KeyHandle", "check_label"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,19 @@ class KeyAttributes:
 _TOKEN: Final = object()
 
 
+def check_label(label: str) -> str:
+    """A key label: 1 to 64 printable ASCII characters, not starting or ending with a space.
+
+    >>> check_label("acquirer ZPK 2026")
+    'acquirer ZPK 2026'
+    """
+    if not isinstance(label, str) or not 1 <= len(label) <= 64 or not label.isascii() or not label.isprintable() or (
+            label != label.strip()):
+        raise DataError("a key label is 1 to 64 printable ASCII characters without outer spaces",
+                        code="invalid_label", field="label")
+    return label
+
+
 @final
 class KeyHandle:
     """An opaque reference to a key held by an :class:`~pinsec.Hsm`'s backend.
@@ -77,20 +90,23 @@ class KeyHandle:
     ``repr`` shows the attributes and the key check value only; the handle never holds key material.
     """
 
-    __slots__ = ("_attributes", "_id", "_kcv", "_length")
+    __slots__ = ("_attributes", "_id", "_kcv", "_label", "_length")
 
     _id: str
     _attributes: KeyAttributes
     _kcv: str
     _length: int
+    _label: str | None
 
-    def __init__(self, token: object, *, id: str, attributes: KeyAttributes, kcv: str, length: int) -> None:
+    def __init__(self, token: object, *, id: str, attributes: KeyAttributes, kcv: str, length: int,
+                 label: str | None = None) -> None:
         if token is not _TOKEN:
             raise TypeError("KeyHandle objects are made by an Hsm, not directly")
         object.__setattr__(self, "_id", id)
         object.__setattr__(self, "_attributes", attributes)
         object.__setattr__(self, "_kcv", kcv)
         object.__setattr__(self, "_length", length)
+        object.__setattr__(self, "_label", label)
 
     @property
     def id(self) -> str:
@@ -111,12 +127,17 @@ class KeyHandle:
         """The key length in bytes."""
         return self._length
 
+    @property
+    def label(self) -> str | None:
+        """The key's unique label, if it has one (usable wherever an id is)."""
+        return self._label
+
     def __repr__(self) -> str:
         a = self._attributes
         return (
             f"KeyHandle(id={self._id!r}, usage={a.usage.value}, algorithm={a.algorithm.value}, "
             f"mode_of_use={a.mode_of_use.value}, version={a.version}, exportability={a.exportability.value}, "
-            f"length={self._length}, kcv={self._kcv})"
+            f"length={self._length}, kcv={self._kcv}" + (f", label={self._label!r})" if self._label else ")")
         )
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
@@ -141,6 +162,7 @@ class KeyHandle:
         return self
 
 
-def _make_handle(*, id: str, attributes: KeyAttributes, kcv: str, length: int) -> KeyHandle:
+def _make_handle(*, id: str, attributes: KeyAttributes, kcv: str, length: int, label: str | None = None
+                 ) -> KeyHandle:
     """Make a handle (pinsec's own code paths only; not exported)."""
-    return KeyHandle(_TOKEN, id=id, attributes=attributes, kcv=kcv, length=length)
+    return KeyHandle(_TOKEN, id=id, attributes=attributes, kcv=kcv, length=length, label=label)

@@ -109,6 +109,7 @@ class KeyStore:
         self._lmk = check_lmk(_crypto.check_aes_key(lmk, what="LMK (AES)"))
         self._mac_key = _crypto.hmac_sha256(self._lmk, _MAC_LABEL)
         self._blocks: dict[str, str] = {}
+        self._labels: dict[str, str] = {}
         self._generation = 0
         self._lock = threading.Lock()
 
@@ -158,8 +159,9 @@ class KeyStore:
         name = self._path.name if self._path is not None else "(memory)"
         return VerificationError(f"key store {name}: {why}; refusing to use it", code=code, field="keystore")
 
-    def _mac(self, generation: int, keys: dict[str, str]) -> str:
-        canonical = json.dumps({"generation": generation, "keys": keys}, sort_keys=True, separators=(",", ":"))
+    def _mac(self, generation: int, keys: dict[str, str], labels: dict[str, str]) -> str:
+        canonical = json.dumps({"generation": generation, "keys": keys, "labels": labels}, sort_keys=True,
+                               separators=(",", ":"))
         return _crypto.hmac_sha256(self._mac_key, canonical.encode()).hex().upper()
 
     def _io_error(self, what: str, exc: BaseException) -> DataError:
@@ -190,13 +192,13 @@ class KeyStore:
         assert self._path is not None
         return self._path.with_name(f".{self._path.name}.tmp")
 
-    def _read(self) -> tuple[int, dict[str, str]]:
+    def _read(self) -> tuple[int, dict[str, str], dict[str, str]]:
         """Read and authenticate the file (caller holds the lock); an absent file is an empty store."""
         assert self._path is not None
         try:
             text = self._path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return 0, {}
+            return 0, {}, {}
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise self._refuse(f"cannot be read ({type(exc).__name__})", "keystore_unreadable") from None
         try:
@@ -205,49 +207,77 @@ class KeyStore:
             raise self._refuse("is not complete JSON (truncated or corrupted)", "keystore_corrupt") from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("keys"), dict):
             raise self._refuse(f"is not a {FORMAT} file", "keystore_corrupt")
-        generation, keys = doc.get("generation"), doc["keys"]
+        generation, keys, labels = doc.get("generation"), doc["keys"], doc.get("labels", {})
         if isinstance(generation, bool) or not isinstance(generation, int) or generation < 0:
             raise self._refuse("has no valid generation counter", "keystore_corrupt")
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in keys.items()):
             raise self._refuse("has entries that are not key blocks", "keystore_corrupt")
-        if not hmac.compare_digest(str(doc.get("mac", "")), self._mac(generation, keys)):
+        if not isinstance(labels, dict) or not all(isinstance(k, str) and isinstance(v, str) and k in keys
+                                                   for k, v in labels.items()):
+            raise self._refuse("has labels that are not strings of its keys", "keystore_corrupt")
+        if not hmac.compare_digest(str(doc.get("mac", "")), self._mac(generation, keys, labels)):
             raise self._refuse("MAC does not verify (tampered, or another LMK)", "keystore_tampered")
         seen = max(self._generation, _SEEN.get(self._key(), 0))
         if generation < seen:
             raise self._refuse(f"is generation {generation}, older than generation {seen} already seen "
                                "(a rolled-back file)", "keystore_rollback")
-        return generation, keys
+        return generation, keys, labels
 
     def _key(self) -> str:
         return str(self._path.resolve()) if self._path is not None else ""
 
-    def _accept(self, generation: int, keys: dict[str, str]) -> None:
-        self._generation, self._blocks = generation, dict(keys)
+    def _accept(self, generation: int, keys: dict[str, str], labels: dict[str, str]) -> None:
+        self._generation, self._blocks, self._labels = generation, dict(keys), dict(labels)
         if self._path is not None:
             with _SEEN_LOCK:
                 _SEEN[self._key()] = max(generation, _SEEN.get(self._key(), 0))
 
+    def _current(self) -> tuple[int, dict[str, str], dict[str, str]]:
+        if self._path is not None:
+            return self._read()
+        return self._generation, self._blocks, self._labels
+
     def load(self) -> dict[str, tuple[KeyAttributes, bytes]]:
         """Read and authenticate the store; every key comes back unwrapped (attributes from its block)."""
         with self._locked():
-            generation, keys = self._read() if self._path is not None else (self._generation, self._blocks)
+            generation, keys, labels = self._current()
             out = {key_id: self.unwrap(block) for key_id, block in keys.items()}
-            self._accept(generation, keys)
+            self._accept(generation, keys, labels)
             return out
 
-    def _change(self, key_id: str, block: str | None) -> None:
+    def labels(self) -> dict[str, str]:
+        """Key id -> label, as last read or written."""
+        with self._lock:
+            return dict(self._labels)
+
+    def _change(self, key_id: str, block: str | None, label: str | None = None, *, relabel: bool = False) -> None:
         with self._locked():
-            generation, keys = self._read() if self._path is not None else (self._generation, self._blocks)
-            keys = dict(keys)
-            if block is None:
+            generation, keys, labels = self._current()
+            keys, labels = dict(keys), dict(labels)
+            if relabel:
+                if key_id not in keys:
+                    raise InvalidKeyError("no key with that id in the key store", code="unknown_key", field="key_id")
+                owner = next((k for k, v in labels.items() if v == label), None)
+                if label is not None and (owner not in (None, key_id) or label in keys):
+                    raise DataError("another key already has that label (or id)", code="label_taken", field="label")
+                labels.pop(key_id, None)
+                if label is not None:
+                    labels[key_id] = label
+            elif block is None:
                 keys.pop(key_id, None)
+                labels.pop(key_id, None)
             else:
                 keys[key_id] = block
             generation += 1
             if self._path is not None:
-                doc = {"format": FORMAT, "generation": generation, "keys": keys, "mac": self._mac(generation, keys)}
+                doc = {"format": FORMAT, "generation": generation, "keys": keys, "labels": labels,
+                       "mac": self._mac(generation, keys, labels)}
                 self._write(json.dumps(doc, indent=1, sort_keys=True) + "\n")
-            self._accept(generation, keys)
+            self._accept(generation, keys, labels)
+
+    def label(self, key_id: str, label: str | None) -> None:
+        """Give a key a label (None removes it); a label no other key has, and not another key's id."""
+        self._change(key_id, None, label, relabel=True)
 
     def add(self, key_id: str, attributes: KeyAttributes, material: bytes) -> None:
         """Store one key (under the lock, merged with what other processes stored meanwhile)."""
