@@ -19,6 +19,7 @@ import pinsec
 MODULE_CANDIDATES = ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
                      "/usr/local/lib/softhsm/libsofthsm2.so")
 LABEL, PIN = "pinsec-tests", "271828"
+PERSISTENT_LABEL = "pinsec-persistent"
 _token: dict[str, str] = {}
 
 
@@ -38,15 +39,19 @@ def softhsm_module() -> str:
     conf = folder / "softhsm2.conf"
     conf.write_text(f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n")
     os.environ["SOFTHSM2_CONF"] = str(conf)  # before the module loads
-    subprocess.run([util, "--init-token", "--free", "--label", LABEL, "--pin", PIN, "--so-pin", "314159"],
-                   check=True, capture_output=True)
+    for label in (LABEL, PERSISTENT_LABEL):
+        subprocess.run([util, "--init-token", "--free", "--label", label, "--pin", PIN, "--so-pin", "314159"],
+                       check=True, capture_output=True)
     _token["module"] = module
     return module
 
 
 def pkcs11_backend(**kwargs: object) -> pinsec.backends.Backend:
+    """A backend on the session's token; session objects unless ``persistent=True`` is asked for, so each
+    test starts from an empty key list (the persistence test uses a token of its own)."""
     from pinsec.backends.pkcs11 import Pkcs11Backend
 
+    kwargs.setdefault("persistent", False)
     return Pkcs11Backend(softhsm_module(), LABEL, PIN, **kwargs)  # type: ignore[arg-type]
 
 

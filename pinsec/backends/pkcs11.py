@@ -20,7 +20,9 @@ module goes through one process-wide lock. Device errors become pinsec errors in
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import json
 import os
 import secrets
 import threading
@@ -48,8 +50,15 @@ __all__ = ["Pkcs11Backend"]
 
 #: One lock for every PKCS#11 call in the process (SoftHSM without its own locking segfaults otherwise).
 _LOCK: Final = threading.RLock()
-#: Open, logged-in sessions by (module, token label): a token accepts one login per process.
-_SESSIONS: dict[tuple[str, str], Any] = {}
+#: Open, logged-in sessions by (module, token label), with a digest of the PIN that logged in: a token
+#: accepts one login per process, so a later backend with another PIN is refused here, not let in.
+_SESSIONS: dict[tuple[str, str], tuple[Any, bytes]] = {}
+#: CKA_LABEL of a pinsec key on a token: ``pinsec:`` + the TR-31 attribute letters (usage, algorithm, mode,
+#: version, exportability: 7 characters). CKA_ID is the key id. Key labels live in one token data object
+#: (CKO_DATA, application ``pinsec``, label ``pinsec:labels``) as JSON {id: label}: key objects are not
+#: modifiable, so that no session can widen a key's capabilities.
+LABEL_PREFIX: Final = "pinsec:"
+LABELS_OBJECT: Final = "pinsec:labels"
 
 _HYBRID: Final = (
     "import_key_block", "export_key_block", "export_clear_key", "encrypt_pin", "translate_pin",
@@ -75,8 +84,13 @@ def _device(what: str) -> Iterator[None]:
     with _LOCK:
         try:
             yield
+        except pkcs11.exceptions.PinIncorrect as exc:
+            raise KeyPolicyError("the token refused the user PIN", code="pin_incorrect", field="pin") from exc
         except pkcs11.exceptions.PKCS11Error as exc:
             name = type(exc).__name__
+            if name == "PKCS11Error" and "loading" in str(exc):  # the module file itself
+                raise BackendError(f"cannot load the PKCS#11 module: {str(exc).split(': ', 2)[-1]}",
+                                   code="module_unavailable", field="module") from exc
             if name in ("KeyFunctionNotPermitted", "KeyTypeInconsistent", "AttributeSensitive"):
                 raise KeyPolicyError(f"the device refused {what}: {name}", code="device_policy",
                                      field="key") from exc
@@ -107,22 +121,34 @@ class Pkcs11Backend:
         pin: str,
         *,
         hybrid: bool = True,
+        persistent: bool = True,
         vendor_mechanisms: Mapping[str, int] | None = None,
     ) -> None:
         pkcs11 = _pkcs11()
         self._p = pkcs11
         key = (os.path.abspath(module), token_label)
+        digest = hashlib.sha256(b"pinsec pkcs11 pin" + str(pin).encode()).digest()
         with _device("opening the token"):
-            session = _SESSIONS.get(key)
-            if session is None:
-                token = pkcs11.lib(module).get_token(token_label=token_label)
-                session = _SESSIONS[key] = token.open(user_pin=pin, rw=True)
-        self._session = session
+            cached = _SESSIONS.get(key)
+            if cached is None:
+                try:
+                    token = pkcs11.lib(module).get_token(token_label=token_label)
+                except pkcs11.exceptions.NoSuchToken as exc:
+                    raise BackendError(f"no token labelled {token_label!r} in the PKCS#11 module",
+                                       code="no_such_token", field="token_label") from exc
+                cached = _SESSIONS[key] = (token.open(user_pin=pin, rw=True), digest)
+            elif not hmac.compare_digest(cached[1], digest):
+                raise KeyPolicyError("the token refused the user PIN (it is logged in with another)",
+                                     code="pin_incorrect", field="pin")
+        self._session = cached[0]
+        self._persistent = persistent
         self._objects: dict[str, Any] = {}
         self._stored: dict[str, StoredKey] = {}
         self._shadow = SoftwareBackend() if hybrid else None
         #: Vendor mechanisms by name, for integrations that know their device (e.g. a DUKPT mechanism).
         self.vendor_mechanisms: dict[str, int] = dict(vendor_mechanisms or {})
+        if persistent:
+            self._load_token_keys()
 
     def __repr__(self) -> str:
         return f"Pkcs11Backend(keys={len(self._stored)}, hybrid={self._shadow is not None})"
@@ -131,12 +157,56 @@ class Pkcs11Backend:
         raise TypeError("an HSM backend holds keys and cannot be pickled")
 
     def close(self) -> None:
-        """Destroy this backend's session keys in the token."""
+        """Forget this backend's keys; session keys (``persistent=False``) are destroyed in the token, token
+        keys stay for the next process (``destroy`` removes one for good)."""
         with _device("destroying keys"):
             for obj in self._objects.values():
-                obj.destroy()
+                if not obj[self._p.Attribute.TOKEN]:
+                    obj.destroy()
         self._objects.clear()
         self._stored.clear()
+
+    def _load_token_keys(self) -> None:
+        """Find the keys an earlier process left on the token (their attributes are in CKA_LABEL). Keys found
+        so work inside the device; hybrid operations need a host copy, which does not outlive its process."""
+        a, o = self._p.Attribute, self._p.ObjectClass
+        with _device("listing the token's keys"):
+            objects = list(self._session.get_objects({a.CLASS: o.SECRET_KEY, a.TOKEN: True}))
+        labels = self._token_labels()
+        for obj in objects:
+            with _device("reading a key's attributes"):
+                text, raw_id, key_type = str(obj[a.LABEL]), bytes(obj[a.ID]), obj[a.KEY_TYPE]
+                size = None if key_type in (self._p.KeyType.DES2, self._p.KeyType.DES3) else int(obj[a.VALUE_LEN])
+            if not text.startswith(LABEL_PREFIX) or len(text) < len(LABEL_PREFIX) + 7:
+                continue
+            letters = text[len(LABEL_PREFIX):]
+            try:
+                attributes = KeyAttributes(letters[:2], letters[2], letters[3], letters[4:6], letters[6])
+            except PinsecError:
+                continue  # not a key pinsec wrote
+            length = size if size is not None else (16 if key_type == self._p.KeyType.DES2 else 24)
+            key_id = raw_id.decode("ascii", errors="replace")
+            stored = StoredKey(key_id, attributes, length, self._token_kcv(obj, attributes) or "", labels.get(key_id))
+            self._objects[key_id], self._stored[key_id] = obj, stored
+
+    def _labels_object(self) -> Any:
+        a, o = self._p.Attribute, self._p.ObjectClass
+        with _device("reading key labels"):
+            found = list(self._session.get_objects({a.CLASS: o.DATA, a.TOKEN: True, a.LABEL: LABELS_OBJECT}))
+        return found[0] if found else None
+
+    def _token_labels(self) -> dict[str, str]:
+        obj = self._labels_object()
+        if obj is None:
+            return {}
+        with _device("reading key labels"):
+            raw = bytes(obj[self._p.Attribute.VALUE])
+        try:
+            labels = json.loads(raw.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return {}
+        return {k: v for k, v in labels.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(
+            labels, dict) else {}
 
     # ------------------------------------------------------------------------------------ capabilities
 
@@ -181,8 +251,23 @@ class Pkcs11Backend:
             if label is not None and any(s.label == label or k == label for k, s in self._stored.items()
                                          if k != key_id):
                 raise DataError("another key already has that label (or id)", code="label_taken", field="label")
+            if self._objects[key_id][self._p.Attribute.TOKEN]:
+                self._save_label(key_id, label)
             self._stored[key_id] = stored = replace(stored, label=label)
             return stored
+
+    def _save_label(self, key_id: str, label: str | None) -> None:
+        labels = self._token_labels()
+        labels.pop(key_id, None)
+        if label is not None:
+            labels[key_id] = label
+        a, o = self._p.Attribute, self._p.ObjectClass
+        old = self._labels_object()
+        with _device("writing key labels"):  # a new object replaces the old one (tokens may fix CKA_VALUE)
+            self._session.create_object({a.CLASS: o.DATA, a.TOKEN: True, a.PRIVATE: True, a.APPLICATION: "pinsec",
+                                         a.LABEL: LABELS_OBJECT, a.VALUE: json.dumps(labels, sort_keys=True).encode()})
+            if old is not None:
+                old.destroy()
 
     def _object(self, key: KeyHandle) -> Any:
         s = self.stored_key(key.id)
@@ -205,7 +290,8 @@ class Pkcs11Backend:
         return stored
 
     def _template(self, attributes: KeyAttributes, key_id: str, *, extractable: bool = False) -> dict[Any, Any]:
-        """Complete and minimal: every capability named, only the usage's granted."""
+        """Complete and minimal: every capability named, only the usage's granted. A token object with
+        ``persistent=True``, its TR-31 attributes in CKA_LABEL."""
         a = self._p.Attribute
         usage, mode = attributes.usage.value, attributes.mode_of_use.value
         derive = usage[0] == "B" or usage in ("E0", "E1", "E2", "E3", "E4", "E5", "E6", "E7")
@@ -214,8 +300,9 @@ class Pkcs11Backend:
         encrypt = not derive and not cmac and (mode in "BEN" or mac or usage[0] in "VCI")
         decrypt = not derive and not mac and mode in "BDN"
         return {
-            a.TOKEN: False, a.PRIVATE: True, a.SENSITIVE: not extractable, a.EXTRACTABLE: extractable,
-            a.MODIFIABLE: False, a.ID: key_id.encode("ascii"), a.LABEL: f"pinsec:{attributes.letters()}",
+            a.TOKEN: self._persistent and not extractable, a.PRIVATE: True, a.SENSITIVE: not extractable,
+            a.EXTRACTABLE: extractable, a.MODIFIABLE: False,
+            a.ID: key_id.encode("ascii"), a.LABEL: f"{LABEL_PREFIX}{attributes.letters()}",
             a.DERIVE: derive, a.ENCRYPT: encrypt, a.DECRYPT: decrypt,
             a.SIGN: cmac and mode in "CGN", a.VERIFY: cmac and mode in "CVN", a.WRAP: False, a.UNWRAP: False,
         }
@@ -304,8 +391,11 @@ class Pkcs11Backend:
 
     def destroy(self, key: KeyHandle) -> None:
         obj = self._object(key)
+        token_object = bool(obj[self._p.Attribute.TOKEN])
         with _device("destroying a key"):
             obj.destroy()
+        if token_object and self._stored[key.id].label is not None:
+            self._save_label(key.id, None)
         del self._objects[key.id], self._stored[key.id]
         if self._shadow is not None and key.id in {s.id for s in self._shadow.list_keys()}:
             self._shadow.destroy(key)
