@@ -2,7 +2,7 @@
 
 Tier 1, algorithms on bytes: :mod:`pinsec.pinblock` (ISO 9564-1), :mod:`pinsec.dukpt` (ANSI X9.24-1 and
 X9.24-3), :mod:`pinsec.tr31` (TR-31 / X9.143 / ISO 20038 key blocks), :mod:`pinsec.kcv`, :mod:`pinsec.mac`.
-Tier 2, the HSM: :class:`Hsm` with keys behind :class:`KeyHandle`s over :mod:`pinsec.backends`.
+Tier 2, the HSM: :class:`Hsm` with keys behind :class:`KeyHandle` objects over :mod:`pinsec.backends`.
 Errors: :mod:`pinsec.errors`.
 """
 

@@ -3,7 +3,7 @@
 Every error carries a stable ``code`` (a short snake_case string callers may match on) and, where it
 applies, the ``field`` that was wrong. Messages say what was wrong and where; they never hold a PIN, a
 PAN, a key or a clear block. Callers catch :class:`PinsecError` for everything pinsec raises, or
-:class:`InputError` (also a :class:`ValueError`) for malformed input.
+:class:`InputError` (also a :class:`ValueError`) for malformed input. The tree::
 
     PinsecError
       InputError (also ValueError)

@@ -7,7 +7,7 @@ format   clear PIN block                                             enciphered 
          (the check digit excluded)
 1        ``1 N PIN R..R`` (R: random transaction field 0-F)          TDES-ECB
 2        ``2 N PIN F..F`` (ICC offline PIN)                          TDES-ECB
-3        ``3 N PIN R..R`` (R: random A-F) XOR the format 0 PAN field TDES-ECB
+3        ``3 N PIN R..R`` (R: random A-F) XOR format 0's PAN field   TDES-ECB
 4        PIN field ``4 N PIN A..A || 8 random bytes``; PAN field     AES, two passes with
          ``M || PAN || 0..0`` (M = PAN length - 12, 0 if shorter)    the PAN field between
 =======  ==========================================================  ====================

@@ -1,4 +1,4 @@
-"""Tier 2: the HSM. Keys live in a backend behind :class:`KeyHandle`s; policy is enforced here, once."""
+"""Tier 2: the HSM. Keys live in a backend behind :class:`KeyHandle` objects; policy is enforced here, once."""
 
 from __future__ import annotations
 

@@ -111,7 +111,7 @@ class BackendInfo:
 
 
 class Hsm:
-    """A payment HSM: keys live in a backend and callers hold opaque :class:`KeyHandle`s.
+    """A payment HSM: keys live in a backend and callers hold opaque :class:`KeyHandle` objects.
 
     The default state takes and gives no clear key or PIN; a test rig opens the Authorised state:
 

@@ -5,22 +5,22 @@ The rules speak the TR-31 / ANSI X9.143 vocabulary (usage ``P0``, mode ``E`` ...
 Requirement 3-3 for translations. Every refusal is a :class:`~pinsec.errors.KeyPolicyError` with a stable
 ``code``:
 
-==================  ==============================================================================
-code                meaning
-==================  ==============================================================================
-wrong_usage         the key's usage is not one the operation accepts
-wrong_mode          the key's mode of use forbids the operation (e.g. an ``E`` key asked to decrypt)
-wrong_algorithm     the key's algorithm does not fit (ISO 4 needs AES, formats 0-3 need TDES)
-forbidden_translation  the PCI 3-3 matrix forbids this source/destination format pair
-pan_change          a translation between PAN-bound formats would change the PAN
-not_exportable      the key's exportability is ``N``
-weak_kbpk           the wrapping key is weaker than the key it would wrap (export or import)
-wrong_version       a key block version that does not belong to the KBPK's algorithm (A, B, C: TDES;
-                    D, E: AES), or version A on export
-same_key            a key asked to wrap itself
-dukpt_ksn           a DUKPT key without a KSN, or a KSN given for a key that is not a BDK
-dukpt_attributes    DUKPT working key attributes that widen the variant's usage or make it exportable
-==================  ==============================================================================
+======================  ==============================================================================
+code                    meaning
+======================  ==============================================================================
+wrong_usage             the key's usage is not one the operation accepts
+wrong_mode              the key's mode of use forbids the operation (e.g. an ``E`` key asked to decrypt)
+wrong_algorithm         the key's algorithm does not fit (ISO 4 needs AES, formats 0-3 need TDES)
+forbidden_translation   the PCI 3-3 matrix forbids this source/destination format pair
+pan_change              a translation between PAN-bound formats would change the PAN
+not_exportable          the key's exportability is ``N``
+weak_kbpk               the wrapping key is weaker than the key it would wrap (export or import)
+wrong_version           a key block version that does not belong to the KBPK's algorithm (A, B, C: TDES;
+                        D, E: AES), or version A on export
+same_key                a key asked to wrap itself
+dukpt_ksn               a DUKPT key without a KSN, or a KSN given for a key that is not a BDK
+dukpt_attributes        DUKPT working key attributes that widen the variant's usage or make it exportable
+======================  ==============================================================================
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 ========  ==========  =======================================  =====================================
 version   KBPK        binding                                  encryption
 ========  ==========  =======================================  =====================================
-A, C      TDES        variants: KBEK = KBPK ^ 45.., KBAK ^ 4D..  TDES-CBC, IV = header's first 8 bytes;
+A, C      TDES        variants (KBPK ^ 45.., KBPK ^ 4D..);     TDES-CBC, IV = header's first 8 bytes;
                       MAC = TDES CBC-MAC of header || cipher-  MAC 4 bytes
                       text
 B         TDES        SP 800-108 CMAC KDF; MAC = TDES-CMAC of  TDES-CBC, IV = MAC; MAC 8 bytes
