@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -87,6 +87,16 @@ def _lines(f: BinaryIO) -> Iterator[tuple[int, str | None]]:
             yield n, None
 
 
+def _each_line(lines: Iterator[tuple[int, str | None]], parse: Callable[[int, str], Record | Rejected]
+               ) -> Iterator[Record | Rejected]:
+    """Every non-blank line parsed; a line that is not UTF-8 is a rejection in its place."""
+    for n, text in lines:
+        if text is None:
+            yield Rejected("", n, "invalid_encoding")
+        elif text.strip():
+            yield parse(n, text)
+
+
 def _csv_rows(lines: Iterator[tuple[int, str | None]]) -> Iterator[Record | Rejected]:
     header_line = next(lines, None)
     if header_line is None or header_line[1] is None:
@@ -97,34 +107,27 @@ def _csv_rows(lines: Iterator[tuple[int, str | None]]) -> Iterator[Record | Reje
         raise DataError("the CSV header row cannot be parsed", field="file") from None
     if not {"id", "pin_block"} <= set(header):
         raise DataError("the CSV header must name id and pin_block", field="file")
-    for n, text in lines:
-        if text is None:
-            yield Rejected("", n, "invalid_encoding")
-            continue
-        if not text.strip():
-            continue
+
+    def parse(n: int, text: str) -> Record | Rejected:
         try:
             values = next(csv.reader([text], strict=True))
         except (csv.Error, StopIteration):
-            yield Rejected("", n, "invalid_csv_row")
-            continue
+            return Rejected("", n, "invalid_csv_row")
         row: dict[str, object] = dict(zip(header, values, strict=False))
-        yield _record(row, n) if len(values) == len(header) else Rejected(_id_of(row), n, "invalid_csv_row")
+        return _record(row, n) if len(values) == len(header) else Rejected(_id_of(row), n, "invalid_csv_row")
+
+    return _each_line(lines, parse)
 
 
 def _json_rows(lines: Iterator[tuple[int, str | None]]) -> Iterator[Record | Rejected]:
-    for n, text in lines:
-        if text is None:
-            yield Rejected("", n, "invalid_encoding")
-            continue
-        if not text.strip():
-            continue
+    def parse(n: int, text: str) -> Record | Rejected:
         try:
             row = json.loads(text)
         except (ValueError, RecursionError):
-            yield Rejected("", n, "invalid_json")
-            continue
-        yield _record(row, n) if isinstance(row, dict) else Rejected("", n, "invalid_json")
+            return Rejected("", n, "invalid_json")
+        return _record(row, n) if isinstance(row, dict) else Rejected("", n, "invalid_json")
+
+    return _each_line(lines, parse)
 
 
 def read_records(path: str | Path) -> Generator[Record | Rejected, None, None]:
