@@ -84,6 +84,27 @@ def _same(expected: Any, actual: Any) -> bool:
     return bool(expected == actual)
 
 
+class _Recording(dict[str, Any]):
+    """The vector's inputs, remembering which fields the operation read."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        super().__init__(data)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.read.add(key)
+        return super().__contains__(key)
+
+
 def check_vector(vector: Mapping[str, Any], *, file: str = "") -> Result:
     """Run one vector and compare its outputs with ``expected``."""
     vid = str(vector.get("id", "?"))
@@ -94,7 +115,7 @@ def check_vector(vector: Mapping[str, Any], *, file: str = "") -> Result:
     if not vector.get("source"):
         return Result(file, vid, name, False, "vector has no source")
     expected: Mapping[str, Any] = vector.get("expected", {})
-    inputs = {k: v for k, v in vector.items() if k not in _META}
+    inputs = _Recording({k: v for k, v in vector.items() if k not in _META})
     try:
         actual = ops[name](inputs)
     except PinsecError as exc:
@@ -104,6 +125,9 @@ def check_vector(vector: Mapping[str, Any], *, file: str = "") -> Result:
         return Result(file, vid, name, False, f"raised {type(exc).__name__} ({exc.code}): {exc}")
     if "error" in expected:
         return Result(file, vid, name, False, f"expected {expected['error']}, got a result")
+    unread = sorted(set(inputs) - inputs.read)
+    if unread:  # a field the operation never looked at: a typo, or an input the vector thinks matters
+        return Result(file, vid, name, False, f"unknown field {unread[0]!r} for {name}")
     for key, want in expected.items():
         if key not in actual:
             return Result(file, vid, name, False, f"operation gives no output {key!r}")

@@ -45,3 +45,16 @@ def test_not_a_vectors_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     f.write_text("{}")
     assert main(["vectors", "check", str(f)]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_a_field_the_operation_never_reads_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # ANSI X9.24-1:2009 A.4's clear block, with a misspelt field the operation would silently ignore
+    doc = {"schema": "pinsec-vectors/1", "topic": "t", "vectors": [
+        {"id": "typo", "operation": "pinblock.encode", "source": ["ANSI X9.24-1:2009 A.4"], "pin": "1234",
+         "pan": "4012345678909", "format": 0, "fromat": 3, "expected": {"block": "041274EDCBA9876F"}},
+    ]}
+    f = tmp_path / "v.json"
+    f.write_text(json.dumps(doc))
+    assert main(["--json", "vectors", "check", str(f)]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["results"][0]["reason"] == "unknown field 'fromat' for pinblock.encode"

@@ -235,7 +235,8 @@ class Hsm:
 
     @staticmethod
     def _kcv_check(expected: str | None) -> Admit | None:
-        """An admission check that the new key's KCV is ``expected`` (the whole KCV, or its first 3 bytes)."""
+        """An admission check that the new key's KCV is ``expected`` (the whole KCV, or a prefix of 3 bytes
+        or more)."""
         if expected is None:
             return None
         if not isinstance(expected, str) or not expected.isascii():
