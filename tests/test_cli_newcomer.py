@@ -191,3 +191,18 @@ def test_inspect_refuses_a_block_shorter_than_its_length(capsys: pytest.CaptureF
     assert main(["tr31", "inspect", block[:-2]]) == 2
     assert "length_mismatch" in capsys.readouterr().err
     assert main(["tr31", "inspect", block[:16]]) == 0  # a header alone is fine
+
+
+def test_every_command_help_ends_with_an_example_that_parses(capsys: pytest.CaptureFixture[str]) -> None:
+    import shlex
+
+    from pinsec.cli.examples import EXAMPLES
+
+    assert set(EXAMPLES) == {path for path, _ in LEAVES}
+    for path, parser in LEAVES:
+        assert parser.epilog and parser.epilog.startswith("example:\n  pinsec "), path
+        argv = [*path, *shlex.split(EXAMPLES[path])]
+        args = build_parser().parse_args(argv)  # the example's options are the command's options
+        assert getattr(args, "handler", None) is not None, path
+        assert main([*path, "--help"]) == 0
+        assert "example:" in capsys.readouterr().out

@@ -135,7 +135,23 @@ def build_parser() -> Parser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for module in _command_modules():
         module.register(sub)
+    _add_examples(parser, ())
     return parser
+
+
+def _add_examples(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> None:
+    """Every command's ``--help`` ends with an example (``pinsec.cli.examples``)."""
+    from .examples import EXAMPLES
+
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        example = EXAMPLES.get(path)
+        if example is not None:
+            parser.epilog = f"example:\n  pinsec {' '.join(path)} {example}".rstrip()
+            parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        return
+    for name, child in subs[0].choices.items():
+        _add_examples(child, (*path, name))
 
 
 class _Terminated(Exception):
