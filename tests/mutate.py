@@ -44,8 +44,12 @@ _DUKPT_TESTS = ["tests/test_dukpt_tdes.py", "tests/test_dukpt_aes.py", "tests/te
                 "tests/test_originator_state.py", "tests/test_vectors_files.py"]
 _TR31_TESTS = ["tests/test_tr31.py", "tests/test_tr31_refusals.py", "tests/test_tr31_interop.py",
                "tests/test_vectors_files.py"]
-# cheap and direct first: with -x a killed mutant stops at its first failing test
-_HSM_TESTS = ["tests/test_policy.py", "tests/conformance", "tests/test_keystore.py", "tests/attacks",
+# cheap and direct first: with -x a killed mutant stops at its first failing test; the slow attack search and
+# the bulk runs are left to the whole-suite second chance
+_HSM_TESTS = ["tests/test_policy.py", "tests/conformance", "tests/test_keystore.py",
+              *(f"tests/attacks/test_{name}.py" for name in ("authorised_state", "policy_from_store", "dukpt_variants",
+                                                            "key_block_binding", "error_oracles", "keystore_attacks",
+                                                            "typed_errors")),
               "tests/test_pkcs11.py"]
 #: Core module -> the tests that answer for it (its doctests run too).
 TARGETS: dict[str, list[str]] = {
