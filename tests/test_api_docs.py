@@ -16,6 +16,6 @@ def test_api_reference_builds_without_warnings(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     page = (tmp_path / "html" / "index.html").read_text()
-    for name in ("pinsec.hsm.facade.Hsm.translate_pin", "pinsec.pinblock.encode", "pinsec.tr31.keyblock.unwrap",
-                 "pinsec.dukpt.aes.derive_working_key", "pinsec.errors.PinsecError"):
+    for name in ("pinsec.Hsm.translate_pin", "pinsec.Hsm.generate_key", "pinsec.pinblock.encode",
+                 "pinsec.tr31.keyblock.unwrap", "pinsec.dukpt.aes.derive_working_key", "pinsec.errors.PinsecError"):
         assert f'id="{name}"' in page, name
