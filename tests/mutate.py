@@ -66,7 +66,7 @@ TARGETS: dict[str, list[str]] = {
     "pinsec/hsm/pin_ops.py": _HSM_TESTS,
     "pinsec/hsm/mac_ops.py": _HSM_TESTS,
     "pinsec/hsm/policy.py": _HSM_TESTS,
-    "pinsec/hsm/keystore.py": _HSM_TESTS,
+    "pinsec/keystore.py": _HSM_TESTS,
     "pinsec/pin.py": ["tests/test_verification.py", "tests/test_pin.py", "tests/conformance/test_pin_verification.py",
                       "tests/test_vectors_files.py"],
     "pinsec/mac.py": ["tests/test_verification.py", "tests/test_pin.py", "tests/conformance/test_mac.py",

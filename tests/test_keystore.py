@@ -11,7 +11,7 @@ import pytest
 import pinsec
 from pinsec import KeyAttributes
 from pinsec.errors import InvalidKeyError, VerificationError
-from pinsec.hsm.keystore import KeyStore
+from pinsec.keystore import KeyStore
 
 LMK = "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
 KEY = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")

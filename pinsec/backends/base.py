@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Protocol, runtime_checkable
 
 from ..errors import PinsecError
-from ..hsm.keys import KeyAttributes, KeyHandle
+from ..keys import KeyAttributes, KeyHandle
 
 __all__ = [
     "OPERATIONS",

@@ -41,7 +41,7 @@ from ..errors import (
     UnsupportedOperation,
     VerificationError,
 )
-from ..hsm.keys import KeyAttributes, KeyHandle
+from ..keys import KeyAttributes, KeyHandle
 from . import _dukpt
 from .base import OPERATIONS, Admit, Capability, MacAlgorithm, MacKey, PinKey, PinVerification, StoredKey
 from .software import SoftwareBackend

@@ -1,6 +1,6 @@
 """The software backend: the embedded default, an HSM emulator built on pinsec's tier-1 functions.
 
-Keys live in this process, in ``bytearray`` buffers wiped on destroy; with a :class:`~pinsec.hsm.keystore.KeyStore`
+Keys live in this process, in ``bytearray`` buffers wiped on destroy; with a :class:`~pinsec.keystore.KeyStore`
 they also persist on disk as key blocks under the local master key. Nothing leaves the backend in clear
 except through :meth:`export_clear_key`, which :class:`pinsec.Hsm` calls only in the Authorised state and
 which refuses a key stored as non-exportable whatever the caller claims.
@@ -28,8 +28,8 @@ from ..errors import (
     UnsupportedOperation,
     VerificationError,
 )
-from ..hsm.keys import KeyAttributes, KeyHandle
-from ..hsm.keystore import KeyStore
+from ..keys import KeyAttributes, KeyHandle
+from ..keystore import KeyStore
 from . import _dukpt
 from .base import OPERATIONS, Admit, Capability, MacAlgorithm, MacKey, PinKey, PinVerification, StoredKey
 

@@ -16,7 +16,7 @@ from typing import Any
 from .._hex import to_hex
 from ..errors import DataError, PinsecError
 from ..hsm import Hsm, KeyHandle
-from ..hsm.keystore import load_lmk
+from ..keystore import load_lmk
 from .journal import Journal, io_errors
 from .records import Record, Rejected, file_kind, format_line, header_line, read_records
 

@@ -7,7 +7,7 @@ import os
 import secrets
 
 from ..errors import DataError
-from ..hsm.keystore import check_lmk
+from ..keystore import check_lmk
 from . import Output, Parser, add_command
 
 ORDER = 60

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..keys import KeyAttributes, KeyHandle
+from ..keystore import KeyStore
 from .facade import Hsm
-from .keys import KeyAttributes, KeyHandle
-from .keystore import KeyStore
 
 __all__ = ["Hsm", "KeyAttributes", "KeyHandle", "KeyStore"]

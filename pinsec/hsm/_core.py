@@ -24,10 +24,10 @@ from ..errors import (
     UnsupportedOperation,
     VerificationError,
 )
+from ..keys import KeyAttributes, KeyHandle, _make_handle
+from ..keystore import KeyStore, load_lmk
 from ..pin import STANDARD_DECIMALIZATION_TABLE, check_decimalization_table
 from . import policy
-from .keys import KeyAttributes, KeyHandle, _make_handle
-from .keystore import KeyStore, load_lmk
 
 __all__ = ["BackendInfo"]
 

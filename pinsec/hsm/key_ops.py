@@ -18,9 +18,9 @@ from ..errors import (
     UnsupportedOperation,
     VerificationError,
 )
+from ..keys import KeyAttributes, KeyHandle, check_label
 from . import policy
 from ._core import _HsmCore, _log
-from .keys import KeyAttributes, KeyHandle, check_label
 
 _DEFAULT_LENGTH: Final = {"T": 16, "A": 16, "H": 32}
 _LENGTHS: Final = {"T": (16, 24), "A": (16, 24, 32), "H": tuple(range(16, 65))}

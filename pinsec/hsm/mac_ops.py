@@ -11,9 +11,9 @@ from ..errors import (
     DataError,
     KeyPolicyError,
 )
+from ..keys import KeyHandle
 from . import policy
 from ._core import _HsmCore
-from .keys import KeyHandle
 
 #: MAC algorithm of each TR-31 MAC key usage.
 _MAC_BY_USAGE: Final = {

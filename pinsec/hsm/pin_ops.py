@@ -15,10 +15,10 @@ from ..errors import (
     PinsecError,
     VerificationError,
 )
+from ..keys import KeyHandle
 from ..pin import STANDARD_DECIMALIZATION_TABLE, check_decimalization_table
 from . import policy
 from ._core import _PIN_CONTENT_ERRORS, _HsmCore, _log, _opaque, _pin_block_failed
-from .keys import KeyHandle
 
 
 class _PinOps(_HsmCore):

@@ -29,7 +29,7 @@ from collections.abc import Collection
 from typing import Final
 
 from ..errors import KeyPolicyError
-from .keys import KeyAttributes
+from ..keys import KeyAttributes
 
 __all__ = [
     "ALLOWED_TRANSLATIONS",

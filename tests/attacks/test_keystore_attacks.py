@@ -15,7 +15,7 @@ import pytest
 import pinsec
 from pinsec import KeyAttributes
 from pinsec.errors import VerificationError
-from pinsec.hsm.keystore import KeyStore
+from pinsec.keystore import KeyStore
 
 LMK = "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
 

@@ -8,7 +8,7 @@ import pickle
 import pytest
 
 import pinsec
-import pinsec.hsm.keys
+import pinsec.keys
 from pinsec import KeyAttributes, KeyHandle
 from pinsec.errors import InvalidKeyError, KeyPolicyError
 
@@ -19,7 +19,7 @@ from .conftest import World
 def _forge(like: KeyHandle, attributes: KeyAttributes) -> KeyHandle:
     """A handle naming a real key but claiming other attributes, made the way an attacker could: through
     pinsec's private constructor, and by writing slots behind the immutability guard."""
-    forged = pinsec.hsm.keys._make_handle(id=like.id, attributes=attributes, kcv=like.kcv, length=like.length)
+    forged = pinsec.keys._make_handle(id=like.id, attributes=attributes, kcv=like.kcv, length=like.length)
     assert forged.attributes == attributes
     return forged
 
@@ -72,7 +72,7 @@ def test_the_hsm_gives_no_way_to_its_backend(world: World) -> None:
         assert not hasattr(info, name), name
     assert info.name in ("software", "pkcs11") and info.capabilities() and info.list_keys()
     assert not hasattr(world.hsm, "__dict__")
-    assert not hasattr(pinsec.hsm.keys, "make_handle")
+    assert not hasattr(pinsec.keys, "make_handle")
     with pytest.raises(TypeError):
         KeyHandle(object(), id="x", attributes=KeyAttributes("P0", "T", "B"), kcv="000000", length=16)
 

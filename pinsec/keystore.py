@@ -30,9 +30,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
-from .. import _crypto, tr31
-from .._hex import parse_hex
-from ..errors import DataError, InvalidKeyError, VerificationError
+from . import _crypto, tr31
+from ._hex import parse_hex
+from .errors import DataError, InvalidKeyError, VerificationError
 from .keys import KeyAttributes
 
 __all__ = ["ENV_LMK", "ENV_LMK_FILE", "FORMAT", "KeyStore", "check_lmk", "load_lmk"]

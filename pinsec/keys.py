@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn, final
 
-from .. import tr31
-from ..errors import DataError, KeyBlockHeaderError
+from . import tr31
+from .errors import DataError, KeyBlockHeaderError
 
 __all__ = ["KeyAttributes", "KeyHandle", "check_label"]
 
