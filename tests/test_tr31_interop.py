@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pinsec import kcv, mac, tr31
-from pinsec.errors import DataError, KeyBlockHeaderError
+from pinsec.errors import DataError, KeyBlockHeaderError, VerificationError
 
 KBPK = bytes.fromhex("88E1AB2A2E3DD38C1FA039A536500CC8A87AB9D62DC92C01058FA79F44657DE6")  # TR-31:2018 A.7.4
 KEY = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
@@ -227,3 +227,21 @@ def test_every_defined_block_type_round_trips(block_id: str) -> None:
     h = tr31.Header.parse("D0000P0TB00E0000", template=True).with_blocks(tr31.OptionalBlock(block_id, data))
     back = tr31.unwrap(KBPK, tr31.wrap(KBPK, KEY, h))[0]
     assert back.block(block_id) == tr31.OptionalBlock(block_id, data)
+
+
+def test_lenient_still_checks_a_well_formed_kc_block_and_reads_a_foreign_one() -> None:
+    h = tr31.Header.parse("D0000P0TB00E0000", template=True)
+    right = tr31.OptionalBlock("KC", "01" + kcv.kcv(KEY, algorithm="T", method="cmac"))
+    wrong = tr31.OptionalBlock("KC", "01" + "0" * 10)
+    foreign = tr31.OptionalBlock("KC", "VENDOR-KCV-7")  # another profile's text in KC
+    assert tr31.unwrap(KBPK, tr31.wrap(KBPK, KEY, h.with_blocks(right)), lenient=True)[1] == KEY
+    with pytest.raises(VerificationError):  # lenient reads more, it does not check less
+        tr31.unwrap(KBPK, tr31.wrap(KBPK, KEY, h.with_blocks(wrong)), lenient=True)
+    block = tr31.wrap(KBPK, KEY, h.with_blocks(foreign), lenient=True)
+    with pytest.raises(KeyBlockHeaderError):
+        tr31.unwrap(KBPK, block)
+    assert tr31.unwrap(KBPK, block, lenient=True)[0].block("KC") == foreign
+    # an algorithm outside the tables: its KC cannot be computed, so it is carried, not checked
+    odd = tr31.Header.parse("D0000M7IC00E0000", template=True, lenient=True).with_blocks(
+        tr31.OptionalBlock("KC", "01" + "0" * 10))
+    assert tr31.unwrap(KBPK, tr31.wrap(KBPK, KEY, odd, lenient=True), lenient=True)[1] == KEY
