@@ -83,6 +83,13 @@ class BackendInfo:
 
 
 
+def _kcv_matches(actual: str, expected: str) -> bool:
+    """An expected check value matches when it is the whole value or a prefix of 3 bytes or more
+    (constant-time compare)."""
+    want = expected.upper() if isinstance(expected, str) and expected.isascii() else ""
+    return len(want) >= 6 and hmac.compare_digest(actual[:len(want)], want)
+
+
 class _HsmCore:
     """State and checks shared by the operation groups (not public: use :class:`pinsec.Hsm`)."""
 
@@ -201,7 +208,7 @@ class _HsmCore:
         want = expected.upper()
 
         def admit(stored: StoredKey) -> None:
-            if len(want) < 6 or not hmac.compare_digest(stored.kcv[:len(want)], want):
+            if not _kcv_matches(stored.kcv, want):
                 raise VerificationError("the key does not match the expected KCV; it was not kept",
                                         code="kcv_mismatch", field="kcv")
 
