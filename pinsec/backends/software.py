@@ -30,8 +30,10 @@ from ..errors import (
 )
 from ..keys import KeyAttributes, KeyHandle
 from ..keystore import KeyStore
+from ..variant_lmk import VariantLmk
 from . import _dukpt
 from .base import OPERATIONS, Admit, Capability, MacAlgorithm, MacKey, PinKey, PinVerification, StoredKey
+from .variant import VariantLmkSupport
 
 __all__ = ["SoftwareBackend", "adjust_parity", "check_not_degenerate", "check_value"]
 
@@ -87,15 +89,28 @@ class _Entry:
         return f"_Entry({self.stored!r})"
 
 
-class SoftwareBackend:
-    """An in-process HSM emulator; thread-safe; optionally persistent through a :class:`KeyStore`."""
+class SoftwareBackend(VariantLmkSupport):
+    """An in-process HSM emulator; thread-safe; optionally persistent through a :class:`KeyStore`.
+
+    With ``variant_lmk`` it also takes and gives keys and PINs under a payShield variant LMK
+    (:mod:`pinsec.backends.variant`). The published test LMK set is public, so it cannot share a backend
+    with a key store: a test-mode HSM holds nothing secret.
+    """
 
     name = "software"
 
-    def __init__(self, store: KeyStore | None = None) -> None:
+    def __init__(self, store: KeyStore | None = None, *, variant_lmk: VariantLmk | None = None) -> None:
+        if variant_lmk is not None and not isinstance(variant_lmk, VariantLmk):
+            raise DataError("variant_lmk must be a VariantLmk", field="variant_lmk")
+        if variant_lmk is not None and variant_lmk.is_test and store is not None:
+            raise KeyPolicyError("the payShield test LMK is public: it cannot share an HSM with a key store "
+                                 "(load a secret variant LMK instead)", code="test_lmk_with_keystore",
+                                 field="variant_lmk")
         self._lock = threading.RLock()
         self._store = store
         self._keys: dict[str, _Entry] = {}
+        self._variant_lmk = variant_lmk
+        self._variant_ids: set[str] = set()
         self._reload()
 
     def _reload(self) -> None:
@@ -105,7 +120,7 @@ class SoftwareBackend:
         with self._lock:
             loaded = self._store.load()
             labels = self._store.labels()
-            for key_id in [k for k in self._keys if k not in loaded]:
+            for key_id in [k for k in self._keys if k not in loaded and k not in self._variant_ids]:
                 _crypto.wipe(self._keys.pop(key_id).material)
             for key_id, (attributes, material) in loaded.items():
                 if key_id not in self._keys:
@@ -173,13 +188,14 @@ class SoftwareBackend:
         return _Entry(bytearray(material), stored)
 
     def _add(self, material: bytes, attributes: KeyAttributes, admit: Admit | None, key_id: str | None = None,
-             block: str | None = None) -> StoredKey:
-        """Keep a key: its record is built, admitted by the Hsm's check, stored, and only then usable."""
+             block: str | None = None, *, persist: bool = True) -> StoredKey:
+        """Keep a key: its record is built, admitted by the Hsm's check, stored, and only then usable
+        (``persist=False``: in memory only, whatever the key store)."""
         entry = self._entry(key_id or secrets.token_hex(8), material, attributes)
         if admit is not None:
             admit(entry.stored)
         with self._lock:
-            if self._store is not None:
+            if self._store is not None and persist:
                 if block is None:
                     self._store.add(entry.stored.id, attributes, material)
                 else:
@@ -254,8 +270,9 @@ class SoftwareBackend:
     def destroy(self, key: KeyHandle) -> None:
         with self._lock:
             self._record(key)
-            if self._store is not None:
+            if self._store is not None and key.id not in self._variant_ids:
                 self._store.remove(key.id)
+            self._variant_ids.discard(key.id)
             entry = self._keys.pop(key.id)
             _crypto.wipe(entry.material)
 
@@ -272,9 +289,13 @@ class SoftwareBackend:
         return pinblock.encipher_digits(self._pin_key(dst), pin, pan, format=dst.format)
 
     def translate_pin(self, block: bytes, src: PinKey, dst: PinKey, pan: str | None) -> bytes:
+        return self.translate_pin_counted(block, src, dst, pan)[0]
+
+    def translate_pin_counted(self, block: bytes, src: PinKey, dst: PinKey, pan: str | None) -> tuple[bytes, int]:
+        """:meth:`translate_pin`, also giving the PIN length (host commands return it)."""
         digits = pinblock.decipher_digits(self._pin_key(src), block, pan, format=src.format)
         try:
-            return pinblock.encipher_digits(self._pin_key(dst), digits, pan, format=dst.format)
+            return pinblock.encipher_digits(self._pin_key(dst), digits, pan, format=dst.format), len(digits)
         finally:
             _crypto.wipe(digits)
 

@@ -13,6 +13,9 @@ Two states, as on a payShield:
   components, clear PINs in (:meth:`Hsm.encrypt_pin`, :meth:`Hsm.check_pin`) and clear key export. Each
   use is written to the ``pinsec.audit`` log (operation, key id, attributes, KCV; never material).
 
+With a payShield variant LMK in the software backend (``SoftwareBackend(variant_lmk=...)``), keys and
+PINs also travel as cryptograms under it (:mod:`.lmk_ops`), as host commands carry them.
+
 With ``require_in_device=True`` an operation the backend would run with clear material on the host is
 refused with :class:`~pinsec.errors.UnsupportedOperation`.
 """
@@ -21,13 +24,14 @@ from __future__ import annotations
 
 from ._core import BackendInfo
 from .key_ops import _KeyOps
+from .lmk_ops import _LmkOps
 from .mac_ops import _MacOps
 from .pin_ops import _PinOps
 
 __all__ = ["BackendInfo", "Hsm"]
 
 
-class Hsm(_KeyOps, _PinOps, _MacOps):
+class Hsm(_KeyOps, _LmkOps, _PinOps, _MacOps):
     """A payment HSM: keys live in a backend and callers hold opaque :class:`KeyHandle` objects.
 
     The default state takes and gives no clear key or PIN; a test rig opens the Authorised state:

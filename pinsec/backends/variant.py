@@ -1,0 +1,125 @@
+"""The software backend's side of the payShield variant LMK: keys that arrive as cryptograms under the
+LMK or under a zone master key, keys given back in those forms, and PINs under LMK pair 02-03.
+
+A key that came in under the variant LMK (or was generated for it) is marked as such and kept in memory
+only (never in the key store): only marked keys go back out under the variant LMK, so a key bound to its
+attributes by a key block is never downgraded to the variant scheme. The :class:`~pinsec.Hsm` checks
+usages and key types before it calls anything here (:mod:`pinsec.hsm.variant_policy`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING
+
+from .. import _crypto, kcv, pinblock
+from ..errors import InvalidKeyError, KeyPolicyError, UnsupportedOperation
+from ..keys import KeyAttributes, KeyHandle
+from ..variant_lmk import VariantLmk, unwrap_under, wrap_under
+from .base import Admit, PinKey, PinVerification, StoredKey
+
+__all__ = ["VariantLmkSupport"]
+
+
+class VariantLmkSupport:
+    """Mixed into :class:`~pinsec.backends.software.SoftwareBackend`."""
+
+    _variant_lmk: VariantLmk | None
+    _variant_ids: set[str]
+
+    if TYPE_CHECKING:  # provided by the software backend
+        def _add(self, material: bytes, attributes: KeyAttributes, admit: Admit | None, key_id: str | None = None,
+                 block: str | None = None, *, persist: bool = True) -> StoredKey: ...
+        def _material(self, key: KeyHandle) -> bytes: ...
+        def _pin_key(self, side: PinKey) -> bytes: ...
+        def _value(self, digits: bytearray, how: PinVerification, pan: str | None) -> str: ...
+        def translate_pin_counted(self, block: bytes, src: PinKey, dst: PinKey, pan: str | None
+                                  ) -> tuple[bytes, int]: ...
+
+    def _lmk(self) -> VariantLmk:
+        if self._variant_lmk is None:
+            raise UnsupportedOperation("this HSM holds no variant LMK", code="no_variant_lmk", field="variant_lmk")
+        return self._variant_lmk
+
+    def variant_lmk_state(self) -> tuple[bool, str] | None:
+        """(is the published test set, LMK check value), or None without a variant LMK."""
+        lmk = self._variant_lmk
+        return None if lmk is None else (lmk.is_test, lmk.check_value())
+
+    def variant_origin(self, key_id: str) -> bool:
+        """True for a key that came in under the variant LMK (or was generated for it)."""
+        return key_id in self._variant_ids
+
+    def _mark(self, material: bytes, attributes: KeyAttributes, admit: Admit | None) -> StoredKey:
+        if any(bin(b).count("1") % 2 == 0 for b in material):
+            raise InvalidKeyError("the key does not have odd parity (wrong key, key type or LMK?)",
+                                  code="key_parity", field="key")
+        stored = self._add(material, attributes, admit, persist=False)
+        self._variant_ids.add(stored.id)
+        return stored
+
+    def import_variant_key(self, cryptogram: str, key_type: str, attributes: KeyAttributes, *,
+                           admit: Admit | None = None) -> StoredKey:
+        """A key encrypted under the LMK pair and variant of ``key_type``."""
+        _, key = unwrap_under(self._lmk().kek(key_type), cryptogram)
+        return self._mark(key, attributes, admit)
+
+    def generate_variant_key(self, attributes: KeyAttributes, length: int, *, admit: Admit | None = None
+                             ) -> StoredKey:
+        """A random TDES key (odd parity) meant to travel under the variant LMK."""
+        self._lmk()
+        from .software import adjust_parity
+
+        return self._mark(adjust_parity(secrets.token_bytes(length)), attributes, admit)
+
+    def import_key_under(self, cryptogram: str, kek: KeyHandle, attributes: KeyAttributes, *,
+                         admit: Admit | None = None) -> StoredKey:
+        """A key encrypted under ``kek`` (a ZMK or TMK) in a variant or X9.17 scheme."""
+        self._lmk()
+        _, key = unwrap_under(self._material(kek), cryptogram)
+        return self._mark(key, attributes, admit)
+
+    def _variant_record(self, key: KeyHandle) -> bytes:
+        material = self._material(key)
+        if key.id not in self._variant_ids:
+            raise KeyPolicyError("this key did not come in under the variant LMK, so it never goes out under it "
+                                 "(its key block attributes would be lost)", code="not_variant_key", field="key")
+        return material
+
+    def variant_wrap(self, key: KeyHandle, key_type: str, scheme: str) -> str:
+        """``key`` under the LMK pair and variant of ``key_type`` in ``scheme``."""
+        return wrap_under(self._lmk().kek(key_type), self._variant_record(key), scheme)
+
+    def wrap_under_key(self, key: KeyHandle, kek: KeyHandle, scheme: str) -> str:
+        """``key`` under a ZMK or TMK in ``scheme`` (export)."""
+        material = self._variant_record(key)
+        if key.attributes.exportability.value == "N":
+            raise KeyPolicyError("key is stored as non-exportable (N)", code="not_exportable", field="exportability")
+        return wrap_under(self._material(kek), material, scheme)
+
+    def legacy_check_value(self, key: KeyHandle, length: int) -> str:
+        """The TDES check value of ``key`` (``length`` bytes of the key encrypting zeros: payShield gives 8)."""
+        return kcv.legacy_kcv(self._material(key), algorithm="T", length=length)
+
+    # ---------------------------------------------------------------------------- PINs under 02-03
+
+    def lmk_pin_from_block(self, block: bytes, src: PinKey, pan: str | None, account: str) -> str:
+        digits = pinblock.decipher_digits(self._pin_key(src), block, pan, format=src.format)
+        try:
+            return self._lmk().encrypt_pin(digits, account)
+        finally:
+            _crypto.wipe(digits)
+
+    def lmk_pin_to_block(self, lmk_pin: str, account: str, dst: PinKey, pan: str | None) -> bytes:
+        digits = self._lmk().decrypt_pin(lmk_pin, account)
+        try:
+            return pinblock.encipher_digits(self._pin_key(dst), digits, pan, format=dst.format)
+        finally:
+            _crypto.wipe(digits)
+
+    def lmk_pin_value(self, lmk_pin: str, account: str, how: PinVerification, pan: str | None) -> str:
+        digits = self._lmk().decrypt_pin(lmk_pin, account)
+        try:
+            return self._value(digits, how, pan)
+        finally:
+            _crypto.wipe(digits)

@@ -1,0 +1,199 @@
+"""payShield variant LMK operations on the :class:`~pinsec.Hsm`: keys as cryptograms under the LMK or a
+zone master key, and PINs under LMK pair 02-03 (what host commands such as A0, A6, A8, FA, JC, JE, JG and
+DG carry). The backend must hold a variant LMK (``SoftwareBackend(variant_lmk=...)``).
+
+The policy is the Hsm's, as everywhere: a key comes in under a key type only as a usage that type allows
+(:mod:`.variant_policy`), a KEK must be K0 and at least as strong as the key it carries, and only keys
+that came in under the variant LMK go back out under it. PIN block content errors collapse to one
+``invalid_pin_block`` and LMK PIN errors to one ``invalid_lmk_pin`` (no format oracle).
+
+The published test LMK set is public: an Hsm holding it is a test-mode HSM with nothing secret in it (the
+backend refuses to put it next to a key store), as a payShield in test mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from ..backends.base import StoredKey
+from ..backends.variant import VariantLmkSupport
+from ..errors import DataError, KeyPolicyError, PinError, UnsupportedOperation
+from ..keys import KeyHandle
+from . import policy, variant_policy
+from ._core import _opaque
+from .pin_ops import _PinOps
+
+__all__: list[str] = []
+
+_T = TypeVar("_T")
+
+
+def _lmk_pin(call: Callable[[], _T]) -> _T:
+    """Run a call that decodes a PIN under the LMK: its decode errors become one ``invalid_lmk_pin``."""
+    try:
+        return call()
+    except PinError:
+        pass
+    raise PinError("the PIN under the LMK did not decode for this account", code="invalid_lmk_pin", field="lmk_pin")
+
+
+class _LmkOps(_PinOps):
+    __slots__ = ()
+
+    def _variant(self) -> VariantLmkSupport:
+        backend = self._backend
+        if not isinstance(backend, VariantLmkSupport) or backend.variant_lmk_state() is None:
+            raise UnsupportedOperation(f"backend {backend.name} holds no variant LMK", code="no_variant_lmk",
+                                       field="variant_lmk")
+        return backend
+
+    @property
+    def variant_lmk_check_value(self) -> str:
+        """The check value of the variant LMK (what the NC host command returns)."""
+        state = self._variant().variant_lmk_state()
+        assert state is not None
+        return state[1]
+
+    @property
+    def test_mode(self) -> bool:
+        """True when the backend holds the published payShield test LMK: nothing in this Hsm is secret."""
+        backend = self._backend
+        state = backend.variant_lmk_state() if isinstance(backend, VariantLmkSupport) else None
+        return state is not None and state[0]
+
+    # ----------------------------------------------------------------------------------------- keys
+
+    def import_lmk_key(self, cryptogram: str, *, key_type: str, usage: str) -> KeyHandle:
+        """A key encrypted under the variant LMK as ``key_type`` (e.g. ``001``), to serve as ``usage``."""
+        attributes = variant_policy.attributes_for(key_type, usage)
+        return self._handle(self._variant().import_variant_key(cryptogram, key_type.upper(), attributes))
+
+    def generate_lmk_key(self, *, key_type: str, usage: str, length: int = 16) -> KeyHandle:
+        """A random TDES key (16 or 24 bytes, odd parity) of ``key_type``, to go out under the variant LMK."""
+        attributes = variant_policy.attributes_for(key_type, usage)
+        if length not in (16, 24):
+            raise DataError("a variant LMK key here is 16 or 24 bytes (no single-length DES)", field="length")
+        self._gate("generate_key")
+        return self._handle(self._variant().generate_variant_key(attributes, length))
+
+    def lmk_key(self, key: KeyHandle, *, key_type: str, scheme: str = "U") -> str:
+        """``key`` encrypted under the variant LMK as ``key_type`` in ``scheme`` (X, U, Y or T); only for a
+        key that came in under the variant LMK, and only as a type its usage allows."""
+        key = self._known(key)
+        variant_policy.check_usage(key_type, key.attributes.usage.value)
+        return self._variant().variant_wrap(key, key_type.upper(), self._scheme(scheme, key))
+
+    @staticmethod
+    def _scheme(scheme: str, key: KeyHandle) -> str:
+        lengths = {"X": 16, "U": 16, "Y": 24, "T": 24}
+        if not isinstance(scheme, str) or lengths.get(scheme) != key.length:
+            raise DataError(f"key scheme {scheme!s:.2} does not fit a {key.length}-byte key", code="key_scheme",
+                            field="key_scheme")
+        return scheme
+
+    def _kek(self, kek: KeyHandle) -> KeyHandle:
+        kek = self._known(kek, "kek")
+        policy.check_key(kek.attributes, operation="carry a key under a ZMK or TMK", usages={"K0"},
+                         modes={"B", "N"}, algorithms={"T"})
+        return kek
+
+    def import_key_under_kek(self, cryptogram: str, *, kek: KeyHandle, key_type: str, usage: str) -> KeyHandle:
+        """A key encrypted under a ZMK or TMK (``kek``, K0) in scheme Z, X, U, Y or T; it can then go out
+        under the variant LMK as ``key_type``. A key stronger than the KEK is refused."""
+        kek = self._kek(kek)
+        attributes = variant_policy.attributes_for(key_type, usage)
+
+        def admit(stored: StoredKey) -> None:
+            policy.check_wrapping_strength(stored.attributes, stored.length, kek.attributes, kek.length)
+
+        self._gate("import_key_block")
+        return self._handle(self._variant().import_key_under(cryptogram, kek, attributes, admit=admit))
+
+    def export_key_under_kek(self, key: KeyHandle, *, kek: KeyHandle, scheme: str = "U") -> str:
+        """``key`` encrypted under a ZMK or TMK (K0) in scheme X, U, Y or T: never a key stronger than the
+        KEK, never the KEK itself, never a non-exportable key."""
+        key, kek = self._known(key), self._kek(kek)
+        if key.id == kek.id:
+            raise KeyPolicyError("a key cannot wrap itself", code="same_key", field="kek")
+        if key.attributes.exportability.value == "N":
+            raise KeyPolicyError("key is marked non-exportable (N)", code="not_exportable", field="exportability")
+        policy.check_wrapping_strength(key.attributes, key.length, kek.attributes, kek.length)
+        self._gate("export_key_block")
+        return self._variant().wrap_under_key(key, kek, self._scheme(scheme, key))
+
+    def legacy_check_value(self, key: KeyHandle, *, length: int = 8) -> str:
+        """The legacy check value of a TDES key at ``length`` bytes (2-8; host commands give 8 or 3)."""
+        key = self._known(key)
+        if key.attributes.algorithm.value != "T" or isinstance(length, bool) or length not in range(2, 9):
+            raise DataError("a legacy check value here is 2 to 8 bytes of a TDES key", field="length")
+        self._gate("kcv")
+        return self._variant().legacy_check_value(key, length)
+
+    # ---------------------------------------------------------------------------------------- PINs
+
+    def translate_pin_counted(
+        self, block: bytes | str, *, src_key: KeyHandle, src_format: int, dst_key: KeyHandle, dst_format: int,
+        pan: str | None, src_ksn: bytes | str | None = None,
+    ) -> tuple[bytes, int]:
+        """:meth:`translate_pin` (same policy) that also gives the PIN length, as host commands such as CA,
+        CC and CI return it; needs the software backend."""
+        sf, df = self._format(src_format, "src_format"), self._format(dst_format, "dst_format")
+        policy.check_translation(sf, df, pan, None)
+        src = self._decipher_side(src_key, sf, src_ksn, None)
+        dst = self._pin_side(dst_key, df, None, None, side="dst", modes={"B", "E", "N"})
+        self._pan(pan, sf)
+        self._pan(pan, df)
+        raw = self._pin_block(block, sf)
+        backend = self._variant()
+        self._gate("translate_pin_dukpt" if src.ksn is not None else "translate_pin")
+        return _opaque(lambda: backend.translate_pin_counted(raw, src, dst, pan))
+
+    # ----------------------------------------------------------------------------- PINs under the LMK
+
+    @staticmethod
+    def _account(account: str) -> str:
+        if not (isinstance(account, str) and len(account) == 12 and account.isascii() and account.isdigit()):
+            raise DataError("the account number is 12 digits", code="account", field="account")
+        return account
+
+    def lmk_pin_from_block(
+        self, block: bytes | str, *, key: KeyHandle, format: int, pan: str | None, account: str,
+        ksn: bytes | str | None = None, dukpt_key_type: str | None = None,
+    ) -> str:
+        """The PIN of an encrypted PIN block, re-encrypted under LMK pair 02-03 for ``account`` (TPK or ZPK
+        to LMK). Under the public test LMK only from keys that came in under it."""
+        fmt = self._format(format, "format")
+        side = self._decipher_side(key, fmt, ksn, dukpt_key_type)
+        backend = self._variant()
+        if self.test_mode and not backend.variant_origin(side.key.id):
+            raise KeyPolicyError("under the public test LMK a PIN may leave only from a key that came in under it",
+                                 code="test_lmk", field="key")
+        self._pan(pan, fmt)
+        raw = self._pin_block(block, fmt)
+        self._gate("translate_pin")
+        return _opaque(lambda: backend.lmk_pin_from_block(raw, side, pan, self._account(account)))
+
+    def lmk_pin_to_block(self, lmk_pin: str, *, account: str, key: KeyHandle, format: int, pan: str | None
+                         ) -> bytes:
+        """A PIN under LMK pair 02-03 as a PIN block under ``key`` (P0, mode B or E; LMK to ZPK)."""
+        fmt = self._format(format, "format")
+        side = self._pin_side(key, fmt, None, None, side="dst", modes={"B", "E", "N"})
+        self._pan(pan, fmt)
+        account = self._account(account)
+        backend = self._variant()
+        self._gate("translate_pin")
+        return _lmk_pin(lambda: backend.lmk_pin_to_block(lmk_pin, account, side, pan))
+
+    def lmk_pin_verification_value(
+        self, lmk_pin: str, *, account: str, pan: str | None, pvk: KeyHandle, method: str = "ibm3624",
+        pvki: str | None = None, validation_data: str | None = None, decimalization_table: str | None = None,
+        pin_check_length: int | None = None,
+    ) -> str:
+        """The IBM 3624 offset or Visa PVV of a PIN under LMK pair 02-03 (the PVK needs mode C or G)."""
+        how = self._verification(pvk, method, validation_data, decimalization_table, pin_check_length, pvki,
+                                 modes={"C", "G", "N"})
+        account = self._account(account)
+        backend = self._variant()
+        self._gate("pin_verification_value")
+        return _lmk_pin(lambda: backend.lmk_pin_value(lmk_pin, account, how, pan))

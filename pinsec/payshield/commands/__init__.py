@@ -1,0 +1,12 @@
+"""The host commands pinsec answers (:data:`COMMANDS`, by command code), one module per group."""
+
+from __future__ import annotations
+
+from . import admin as admin
+from . import cards as cards
+from . import keys as keys
+from . import macs as macs
+from . import pins as pins
+from .registry import COMMANDS, Handler
+
+__all__ = ["COMMANDS", "Handler"]

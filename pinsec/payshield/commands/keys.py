@@ -1,0 +1,141 @@
+"""Key management: A0 (generate), A6 (import under a ZMK), A8 (export under a ZMK), BU (check value),
+FA (ZPK from ZMK to LMK), GC (ZPK from LMK to ZMK)."""
+
+from __future__ import annotations
+
+from ...hsm.variant_policy import KEY_TYPES
+from ...keys import KeyHandle
+from ..fields import CommandError
+from ..request import Request
+from .registry import command
+
+
+def _key_type(code: str) -> str:
+    if code.upper() not in KEY_TYPES:
+        raise CommandError("04", "key type code")
+    return code.upper()
+
+
+def _usage(key_type: str) -> str:
+    """The usage a key of ``key_type`` takes when the command does not say (its first, in TR-31 order)."""
+    return sorted(KEY_TYPES[key_type][1])[0]
+
+
+def _scheme(letter: str) -> str:
+    if letter not in ("X", "U", "Y", "T"):
+        raise CommandError("26", "key scheme")
+    return letter
+
+
+def _kek(req: Request, text: str, flag: str) -> KeyHandle:
+    """A ZMK (flag 0, key type 000) or TMK (flag 1, key type 002) serving as K0."""
+    if flag not in ("0", "1"):
+        raise CommandError("15", "ZMK/TMK flag")
+    return req.key(text, key_type="000" if flag == "0" else "002", usage="K0")
+
+
+def _kcv(req: Request, key: KeyHandle, kcv_type: str) -> str:
+    if kcv_type not in ("0", "1"):
+        raise CommandError("15", "key check value type")
+    return req.hsm.legacy_check_value(key, length=8 if kcv_type == "0" else 3)
+
+
+@command("A0")
+def a0(req: Request) -> str:
+    """Generate a key: mode (0, or 1 = also under a ZMK/TMK), key type, LMK scheme; with mode 1 an optional
+    ``;`` + ZMK/TMK flag, the ZMK/TMK and the ZMK scheme. Key under LMK, [key under ZMK], KCV (6 H)."""
+    f = req.fields
+    mode = f.text(1, "mode")
+    if mode not in ("0", "1"):
+        raise CommandError("15", "A0 mode")
+    key_type = _key_type(f.text(3, "key type"))
+    lmk_scheme = _scheme(f.text(1, "key scheme (LMK)"))
+    kek = kek_scheme = None
+    if mode == "1":
+        flag = f.text(1, "ZMK/TMK flag") if f.optional(";") else "0"
+        kek = _kek(req, f.key("ZMK/TMK"), flag)
+        kek_scheme = _scheme(f.text(1, "key scheme (ZMK)"))
+    f.end()
+    key = req.keep(req.hsm.generate_lmk_key(key_type=key_type, usage=_usage(key_type),
+                                            length=24 if lmk_scheme in "TY" else 16))
+    out = req.hsm.lmk_key(key, key_type=key_type, scheme=lmk_scheme)
+    if kek is not None and kek_scheme is not None:
+        out += req.hsm.export_key_under_kek(key, kek=kek, scheme=kek_scheme)
+    return out + req.hsm.legacy_check_value(key, length=3)
+
+
+@command("A6")
+def a6(req: Request) -> str:
+    """Import a key: key type, ZMK, key under the ZMK, LMK scheme. Key under LMK, KCV (6 H)."""
+    f = req.fields
+    key_type = _key_type(f.text(3, "key type"))
+    zmk = _kek(req, f.key("ZMK"), "0")
+    wrapped = f.key("key under ZMK")
+    scheme = _scheme(f.text(1, "key scheme (LMK)"))
+    f.end()
+    key = req.keep(req.hsm.import_key_under_kek(wrapped, kek=zmk, key_type=key_type, usage=_usage(key_type)))
+    return req.hsm.lmk_key(key, key_type=key_type, scheme=scheme) + req.hsm.legacy_check_value(key, length=3)
+
+
+@command("A8")
+def a8(req: Request) -> str:
+    """Export a key: key type, optional ``;`` + ZMK/TMK flag, ZMK/TMK, key under LMK, ZMK scheme. Key under
+    the ZMK, KCV (6 H)."""
+    f = req.fields
+    key_type = _key_type(f.text(3, "key type"))
+    flag = f.text(1, "ZMK/TMK flag") if f.optional(";") else "0"
+    kek = _kek(req, f.key("ZMK/TMK"), flag)
+    key = req.key(f.key("key"), key_type=key_type, usage=_usage(key_type), source=False)
+    scheme = _scheme(f.text(1, "key scheme (ZMK)"))
+    f.end()
+    return req.hsm.export_key_under_kek(key, kek=kek, scheme=scheme) + req.hsm.legacy_check_value(key, length=3)
+
+
+@command("BU")
+def bu(req: Request) -> str:
+    """Key check value: key type code (2: the LMK pair code, or ``FF`` and ``;`` + 3-character key type after
+    the key), key length flag (0, 1, 2), key. KCV (16 H)."""
+    f = req.fields
+    code = f.text(2, "key type code").upper()
+    length_flag = f.text(1, "key length flag")
+    if length_flag not in ("0", "1", "2"):
+        raise CommandError("05", "key length flag")
+    text = f.key("key")
+    key_type = _key_type(f.text(3, "key type") if code == "FF" and f.optional(";") else "0" + code)
+    f.end()
+    key = req.key(text, key_type=key_type, usage=_usage(key_type))
+    if key.length != {"0": 8, "1": 16, "2": 24}[length_flag]:
+        raise CommandError("27", "key length flag does not match the key")
+    return req.hsm.legacy_check_value(key)
+
+
+def _translate_zpk_options(req: Request) -> tuple[str, str]:
+    """The optional ``;`` + ZMK scheme, LMK scheme and KCV type of FA and GC (defaults: U, U, 16 H)."""
+    f = req.fields
+    if not f.optional(";"):
+        return "UU", "0"
+    schemes = f.text(2, "key schemes (ZMK, LMK)")
+    return schemes, f.text(1, "key check value type")
+
+
+@command("FA")
+def fa(req: Request) -> str:
+    """ZPK from ZMK to LMK: ZMK, ZPK under the ZMK [; ZMK scheme, LMK scheme, KCV type]. ZPK under LMK, KCV."""
+    f = req.fields
+    zmk = _kek(req, f.key("ZMK"), "0")
+    wrapped = f.key("ZPK under ZMK")
+    schemes, kcv_type = _translate_zpk_options(req)
+    f.end()
+    zpk = req.keep(req.hsm.import_key_under_kek(wrapped, kek=zmk, key_type="001", usage="P0"))
+    return req.hsm.lmk_key(zpk, key_type="001", scheme=_scheme(schemes[1])) + _kcv(req, zpk, kcv_type)
+
+
+@command("GC")
+def gc(req: Request) -> str:
+    """ZPK from LMK to ZMK: ZMK, ZPK under LMK [; ZMK scheme, LMK scheme, KCV type]. ZPK under ZMK, KCV."""
+    f = req.fields
+    zmk = _kek(req, f.key("ZMK"), "0")
+    zpk = req.key(f.key("ZPK"), key_type="001", usage="P0", source=False)
+    schemes, kcv_type = _translate_zpk_options(req)
+    f.end()
+    return req.hsm.export_key_under_kek(zpk, kek=zmk, scheme=_scheme(schemes[0])) + _kcv(req, zpk, kcv_type)

@@ -1,0 +1,199 @@
+"""PIN commands: CA (TPK to ZPK), CC (ZPK to ZPK), CI (TDES DUKPT to ZPK), JC and JE (TPK or ZPK to LMK),
+JG (LMK to ZPK), DC and EC (verify against a Visa PVV), DA and EA (verify against an IBM 3624 offset),
+DG (Visa PVV of a PIN under the LMK), DE (IBM 3624 offset of a PIN under the LMK)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ...keys import KeyHandle
+from ..fields import CommandError, Fields
+from ..request import Request
+from .registry import command
+
+_TPK = ("002", "P0")
+_ZPK = ("001", "P0")
+
+
+def _pin_key(req: Request, text: str, kind: tuple[str, str], *, source: bool = True) -> KeyHandle:
+    return req.key(text, key_type=kind[0], usage=kind[1], source=source)
+
+
+def _block(f: Fields) -> str:
+    return f.hex(16, "PIN block")
+
+
+def _translated(req: Request, block: bytes, length: int, max_length: int, dst_format: str) -> str:
+    if length > max_length:
+        raise CommandError("24", "PIN longer than the maximum PIN length")
+    return f"{length:02d}{block.hex().upper()}{dst_format}"
+
+
+def _zone_translate(req: Request, src_kind: tuple[str, str]) -> str:
+    """Source key, destination ZPK, max PIN length, PIN block, source and destination formats, account.
+    PIN length, block, destination format."""
+    f = req.fields
+    src = _pin_key(req, f.key("source key"), src_kind)
+    dst = _pin_key(req, f.key("destination ZPK"), _ZPK, source=False)
+    max_length = f.number(2, "maximum PIN length")
+    block = _block(f)
+    sf, df = f.digits(2, "source PIN block format"), f.digits(2, "destination PIN block format")
+    account = f.digits(12, "account number")
+    f.end()
+    out, length = req.hsm.translate_pin_counted(block, src_key=src, src_format=req.pin_format(sf), dst_key=dst,
+                                                dst_format=req.pin_format(df), pan=req.pan(account))
+    return _translated(req, out, length, max_length, df)
+
+
+
+
+@command("CI")
+def ci(req: Request) -> str:
+    """BDK, ZPK, KSN descriptor (3 H), KSN (20 H), PIN block (ISO 0 under the DUKPT PIN key), destination
+    format, account. PIN length, block, destination format."""
+    f = req.fields
+    bdk = req.key(f.key("BDK"), key_type="009", usage="B0")
+    dst = _pin_key(req, f.key("ZPK"), _ZPK, source=False)
+    f.hex(3, "KSN descriptor")
+    ksn = f.hex(20, "KSN")
+    block = _block(f)
+    df = f.digits(2, "destination PIN block format")
+    account = f.digits(12, "account number")
+    f.end()
+    out, length = req.hsm.translate_pin_counted(block, src_key=bdk, src_format=0, src_ksn=ksn, dst_key=dst,
+                                                dst_format=req.pin_format(df), pan=req.pan(account))
+    return _translated(req, out, length, 12, df)
+
+
+def _to_lmk(req: Request, kind: tuple[str, str]) -> str:
+    """PIN key, PIN block, format, account. The PIN under LMK pair 02-03."""
+    f = req.fields
+    key = _pin_key(req, f.key("PIN key"), kind)
+    block = _block(f)
+    fmt = req.pin_format(f.digits(2, "PIN block format"))
+    account = f.digits(12, "account number")
+    f.end()
+    return req.hsm.lmk_pin_from_block(block, key=key, format=fmt, pan=req.pan(account), account=account)
+
+
+
+
+@command("JG")
+def jg(req: Request) -> str:
+    """ZPK, format, account, PIN under the LMK. The PIN block under the ZPK."""
+    f = req.fields
+    zpk = _pin_key(req, f.key("ZPK"), _ZPK, source=False)
+    fmt = req.pin_format(f.digits(2, "PIN block format"))
+    account = f.digits(12, "account number")
+    lmk_pin = f.rest()
+    f.end()
+    block = req.hsm.lmk_pin_to_block(lmk_pin, account=account, key=zpk, format=fmt, pan=req.pan(account))
+    return block.hex().upper()
+
+
+def _verify_pvv(req: Request, kind: tuple[str, str]) -> str:
+    """PIN key, PVK pair, PIN block, format, account, PVKI, PVV. 00 or 01."""
+    f = req.fields
+    key = _pin_key(req, f.key("PIN key"), kind)
+    pvk = req.key(f.key("PVK pair", plain=32), key_type="002", usage="V2")
+    block = _block(f)
+    fmt = req.pin_format(f.digits(2, "PIN block format"))
+    account = f.digits(12, "account number")
+    pvki = f.digits(1, "PVKI")
+    pvv = f.digits(4, "PVV")
+    f.end()
+    req.hsm.verify_pin(block, key=key, format=fmt, pan=req.pan(account), pvk=pvk, method="visa-pvv", pvki=pvki,
+                       pvv=pvv)
+    return ""
+
+
+
+
+def _validation_data(data: str, account: str) -> str:
+    """12 characters with one ``N``, where the last 5 digits of the account number go (16 hex)."""
+    if len(data) != 12 or data.count("N") != 1:
+        raise CommandError("15", "PIN validation data is 12 characters with one N")
+    expanded = data.replace("N", account[-5:])
+    if any(c not in "0123456789ABCDEF" for c in expanded):
+        raise CommandError("15", "PIN validation data")
+    return expanded
+
+
+def _offset(text: str, check_length: int) -> str:
+    """An offset field (12 H): the offset's digits, then F padding."""
+    digits = text.rstrip("F")
+    if len(digits) != check_length or not digits.isdigit():
+        raise CommandError("15", "offset")
+    return digits
+
+
+def _verify_ibm(req: Request, kind: tuple[str, str]) -> str:
+    """PIN key, PVK, max PIN length, PIN block, format, check length, account, decimalisation table,
+    validation data, offset. 00 or 01."""
+    f = req.fields
+    key = _pin_key(req, f.key("PIN key"), kind)
+    pvk = req.key(f.key("PVK"), key_type="002", usage="V1")
+    f.number(2, "maximum PIN length")
+    block = _block(f)
+    fmt = req.pin_format(f.digits(2, "PIN block format"))
+    check_length = f.number(2, "check length")
+    account = f.digits(12, "account number")
+    table = f.digits(16, "decimalisation table")
+    data = _validation_data(f.text(12, "PIN validation data"), account)
+    offset = _offset(f.hex(12, "offset"), check_length)
+    f.end()
+    req.hsm.verify_pin(block, key=key, format=fmt, pan=req.pan(account), pvk=pvk, method="ibm3624", offset=offset,
+                       validation_data=data, decimalization_table=table, pin_check_length=check_length)
+    return ""
+
+
+
+
+@command("DG")
+def dg(req: Request) -> str:
+    """PVK pair, PIN under the LMK, account, PVKI. The PVV (4 N)."""
+    f = req.fields
+    pvk = req.key(f.key("PVK pair", plain=32), key_type="002", usage="V2")
+    rest = f.rest()
+    f.end()
+    if len(rest) < 18 or not rest.isdigit():
+        raise CommandError("15", "PIN under LMK, account number, PVKI")
+    lmk_pin, account, pvki = rest[:-13], rest[-13:-1], rest[-1]
+    return req.hsm.lmk_pin_verification_value(lmk_pin, account=account, pan=req.pan(account), pvk=pvk,
+                                              method="visa-pvv", pvki=pvki)
+
+
+@command("DE")
+def de(req: Request) -> str:
+    """PVK, PIN under the LMK, check length, account, decimalisation table, validation data. The offset
+    (12 H, F-padded)."""
+    f = req.fields
+    pvk = req.key(f.key("PVK"), key_type="002", usage="V1")
+    rest = f.rest()
+    f.end()
+    if len(rest) < 47:
+        raise CommandError("15", "PIN under LMK and the fixed fields after it")
+    lmk_pin, tail = rest[:-42], Fields(rest[-42:])
+    check_length = tail.number(2, "check length")
+    account = tail.digits(12, "account number")
+    table = tail.digits(16, "decimalisation table")
+    data = _validation_data(tail.text(12, "PIN validation data"), account)
+    offset = req.hsm.lmk_pin_verification_value(lmk_pin, account=account, pan=req.pan(account), pvk=pvk,
+                                                method="ibm3624", validation_data=data, decimalization_table=table,
+                                                pin_check_length=check_length)
+    return offset.ljust(12, "F")
+
+
+def _register(code: str, impl: Callable[[Request, tuple[str, str]], str], kind: tuple[str, str]) -> None:
+    """The terminal (TPK) and interchange (ZPK) twins of a command share their layout."""
+    def handler(req: Request) -> str:
+        return impl(req, kind)
+
+    handler.__doc__ = f"{impl.__doc__} ({'TPK' if kind is _TPK else 'ZPK'} as the PIN key.)"
+    command(code)(handler)
+
+
+for _code, _impl, _kind in (("CA", _zone_translate, _TPK), ("CC", _zone_translate, _ZPK), ("JC", _to_lmk, _TPK),
+                            ("JE", _to_lmk, _ZPK), ("DC", _verify_pvv, _TPK), ("EC", _verify_pvv, _ZPK),
+                            ("DA", _verify_ibm, _TPK), ("EA", _verify_ibm, _ZPK)):
+    _register(_code, _impl, _kind)

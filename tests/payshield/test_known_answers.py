@@ -1,0 +1,163 @@
+"""Known answers through a real socket: each command's response equals a published or independently
+computed value (tests/payshield/vectors.py says where each comes from)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pinsec import pinblock
+from pinsec.backends.software import adjust_parity
+from pinsec.variant_lmk import VariantLmk, unwrap_under, wrap_under
+
+from . import vectors as v
+from .client import Client
+
+LMK = VariantLmk.test()
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _vector(name: str, vector_id: str) -> dict[str, object]:
+    data = json.loads((ROOT / "vectors" / name).read_text())
+    return next(x for x in data["vectors"] if x["id"] == vector_id)
+
+
+def _under_lmk(key_hex: str, key_type: str) -> str:
+    """A published clear key put under the test LMK (scheme U)."""
+    return wrap_under(LMK.kek(key_type), adjust_parity(bytes.fromhex(key_hex)), "U")
+
+
+def _clear(cryptogram: str, key_type: str) -> bytes:
+    return unwrap_under(LMK.kek(key_type), cryptogram)[1]
+
+
+def test_nc_gives_the_lmk_check_value_and_firmware(client: Client) -> None:
+    assert client.call("NC") == ("ND", "00", LMK.check_value() + "0001-PSEC")
+
+
+@pytest.mark.parametrize(("fields", "kcv"), v.BU)
+def test_bu_check_values(client: Client, fields: str, kcv: str) -> None:
+    assert client.call("BU" + fields) == ("BV", "00", kcv)
+
+
+def test_a6_imports_a_key_under_a_zmk(client: Client) -> None:
+    assert client.call("A6" + v.A6[0]) == ("A7", "00", v.A6[1])
+
+
+def test_a8_exports_a_key_under_a_zmk(client: Client) -> None:
+    assert client.call("A8" + v.A8[0]) == ("A9", "00", v.A8[1])
+
+
+def test_fa_and_gc_translate_a_zpk_between_zmk_and_lmk(client: Client) -> None:
+    # A6's key type 001 is a ZPK: FA gives the same cryptogram, with the 16-digit check value (its first 6
+    # are A6's) or, with ;UU1, the 6-digit one.
+    zpk, kcv6 = v.A6[1][:33], v.A6[1][33:]
+    rc, err, out = client.call("FA" + v.ZMK + v.ZPK_UNDER_ZMK)
+    assert (rc, err, out[:33], out[33:39], len(out)) == ("FB", "00", zpk, kcv6, 49)
+    assert client.call("FA" + v.ZMK + v.ZPK_UNDER_ZMK + ";UU1") == ("FB", "00", zpk + kcv6)
+    assert client.call("GC" + v.ZMK + zpk + ";UU1") == ("GD", "00", v.ZPK_UNDER_ZMK + kcv6)
+
+
+def test_ca_translates_tpk_to_zpk(client: Client) -> None:
+    assert client.call("CA" + v.CA[0]) == ("CB", "00", v.CA[1])
+
+
+def test_cc_translates_zpk_to_zpk(client: Client) -> None:
+    # CA's result under ZPK goes back to the TPK's block: CC from ZPK to the TPK's key as a ZPK cryptogram
+    # is not possible (key types differ), so translate ZPK -> ZPK (the same key) and check the PIN.
+    rc, err, out = client.call(f"CC{v.ZPK}{v.ZPK}12{v.ZPK_BLOCK_1234}0101{v.ACCOUNT_1234}")
+    assert (rc, err, out[:2], out[-2:]) == ("CD", "00", "04", "01")
+    clear = _clear(v.ZPK, "001")
+    assert pinblock.decipher(clear, out[2:18], v.ACCOUNT_1234 + "0") == "1234"
+
+
+def test_ci_translates_a_tdes_dukpt_pin_block_to_a_zpk(client: Client) -> None:
+    rc, err, out = client.call(f"CI{v.BDK}{v.ZPK}605{v.DUKPT_KSN}{v.DUKPT_BLOCK}01{v.DUKPT_ACCOUNT}")
+    assert (rc, err, out[:2], out[-2:]) == ("CJ", "00", "04", "01")
+    assert _clear(v.BDK, "009").hex().upper() == "0123456789ABCDEFFEDCBA9876543210"
+    assert pinblock.decipher(_clear(v.ZPK, "001"), out[2:18], v.DUKPT_ACCOUNT + "0") == "1234"
+
+
+@pytest.mark.parametrize(("fields", "cvv"), v.CW)
+def test_cw_generates_a_cvv(client: Client, fields: str, cvv: str) -> None:
+    assert client.call("CW" + fields) == ("CX", "00", cvv)
+
+
+@pytest.mark.parametrize(("fields", "error"), v.CY)
+def test_cy_verifies_a_cvv(client: Client, fields: str, error: str) -> None:
+    assert client.call("CY" + fields) == ("CZ", error, "")
+
+
+def test_cw_with_psec_cvv_example(client: Client) -> None:
+    x = _vector("pin_verification.json", "cvv-psec-doc")
+    cvk = _under_lmk(str(x["cvk"]), "402")
+    assert client.call(f"CW{cvk}{x['pan']};{x['expiry']}{x['service_code']}") == ("CX", "00", x["expected"]["cvv"])  # type: ignore[index]
+
+
+# psec's Visa PVV vector visa-pvv-1: PVK 0123456789ABCDEFFEDCBA9876543210, PAN 1122334455667788 (account
+# 233445566778), PVKI 1, PIN 4524 -> PVV 8523.
+PVV_ACCOUNT = "233445566778"
+
+
+def _zpk_block(pin: str, account: str) -> str:
+    return pinblock.encipher(_clear(v.ZPK, "001"), pin, account + "0").hex().upper()
+
+
+def test_ec_and_dc_verify_a_visa_pvv(client: Client) -> None:
+    x = _vector("pin_verification.json", "visa-pvv-1")
+    pvk = _under_lmk(str(x["pvk"]), "002")
+    block = _zpk_block("4524", PVV_ACCOUNT)
+    assert client.call(f"EC{v.ZPK}{pvk}{block}01{PVV_ACCOUNT}18523") == ("ED", "00", "")
+    assert client.call(f"EC{v.ZPK}{pvk}{block}01{PVV_ACCOUNT}18524") == ("ED", "01", "")
+    tpk_block = pinblock.encipher(_clear(v.TPK, "002"), "4524", PVV_ACCOUNT + "0").hex().upper()
+    assert client.call(f"DC{v.TPK}{pvk}{tpk_block}01{PVV_ACCOUNT}18523") == ("DD", "00", "")
+
+
+def test_je_jg_dg_carry_a_pin_under_the_lmk(client: Client) -> None:
+    x = _vector("pin_verification.json", "visa-pvv-1")
+    pvk = _under_lmk(str(x["pvk"]), "002")
+    block = _zpk_block("4524", PVV_ACCOUNT)
+    rc, err, lmk_pin = client.call(f"JE{v.ZPK}{block}01{PVV_ACCOUNT}")
+    assert (rc, err, len(lmk_pin)) == ("JF", "00", 5)
+    assert lmk_pin == LMK.encrypt_pin(bytearray(b"4524"), PVV_ACCOUNT)
+    assert client.call(f"JG{v.ZPK}01{PVV_ACCOUNT}{lmk_pin}") == ("JH", "00", block)
+    assert client.call(f"DG{pvk}{lmk_pin}{PVV_ACCOUNT}1") == ("DH", "00", "8523")
+    tpk_block = pinblock.encipher(_clear(v.TPK, "002"), "4524", PVV_ACCOUNT + "0").hex().upper()
+    assert client.call(f"JC{v.TPK}{tpk_block}01{PVV_ACCOUNT}") == ("JD", "00", lmk_pin)
+
+
+# psec's IBM 3624 vectors: PVK as above, table 1234567890123456, validation data 1122334455667788 (the
+# payShield field 11223344556N with an account ending 67788), PIN 4524 -> offset 0000, 5635 -> 1111.
+IBM_ACCOUNT = "000000067788"
+#: check length 04, account, decimalisation table, validation data (N: the account's last 5 digits)
+IBM_TAIL = f"04{IBM_ACCOUNT}1234567890123456" + "11223344556N"
+
+
+@pytest.mark.parametrize(("pin", "offset"), [("4524", "0000"), ("5635", "1111")])
+def test_ea_da_de_use_ibm_3624_offsets(client: Client, pin: str, offset: str) -> None:
+    x = _vector("pin_verification.json", "ibm3624-1-offset")
+    pvk = _under_lmk(str(x["pvk"]), "002")
+    block = _zpk_block(pin, IBM_ACCOUNT)
+    tail = IBM_TAIL
+    fields = f"{pvk}12{block}01{tail}{offset}FFFFFFFF"
+    assert client.call(f"EA{v.ZPK}{fields}") == ("EB", "00", "")
+    wrong = f"{pvk}12{block}01{tail}{(int(offset) + 1) % 10000:04d}FFFFFFFF"
+    assert client.call(f"EA{v.ZPK}{wrong}") == ("EB", "01", "")
+    tpk_block = pinblock.encipher(_clear(v.TPK, "002"), pin, IBM_ACCOUNT + "0").hex().upper()
+    assert client.call(f"DA{v.TPK}{pvk}12{tpk_block}01{tail}{offset}FFFFFFFF") == ("DB", "00", "")
+    lmk_pin = client.call(f"JE{v.ZPK}{block}01{IBM_ACCOUNT}")[2]
+    assert client.call(f"DE{pvk}{lmk_pin}{tail}") == ("DF", "00", offset + "FFFFFFFF")
+
+
+def test_m6_m8_retail_mac(client: Client) -> None:
+    x = _vector("mac.json", "x919-A4-counter1-request")
+    key = _under_lmk(str(x["key"]), "008")
+    data = str(x["data"])
+    n = f"{len(data) // 2:04X}"
+    mac = x["expected"]["mac"]  # type: ignore[index]
+    assert client.call(f"M601131008{key}{n}{data}") == ("M7", "00", mac)
+    assert client.call(f"M601031008{key}{n}{data}") == ("M7", "00", mac[:8])
+    assert client.call(f"M801131008{key}{n}{data}{mac}") == ("M9", "00", "")
+    assert client.call(f"M801131008{key}{n}{data}{mac[:-1]}0") == ("M9", "01", "")
