@@ -130,12 +130,13 @@ def unwrap_under(kek: bytes, cryptogram: str, *, field: str = "key") -> tuple[st
 class VariantLmk:
     """A variant LMK set: 20 pairs of double-length TDES keys (00-01 ... 38-39)."""
 
-    __slots__ = ("_pairs", "is_test")
+    __slots__ = ("_check_value", "_pairs", "is_test")
 
     def __init__(self, pairs: list[bytes] | tuple[bytes, ...], *, is_test: bool = False) -> None:
         if len(pairs) != 20 or any(not isinstance(p, bytes) or len(p) != 16 for p in pairs):
             raise InvalidKeyError("a variant LMK is 20 pairs of 16 bytes", field="variant_lmk")
         self._pairs = tuple(pairs)
+        self._check_value = ""
         #: True for the published test set: keys and PINs under it are as good as clear.
         self.is_test = is_test
 
@@ -178,10 +179,12 @@ class VariantLmk:
 
     def check_value(self) -> str:
         """pinsec's LMK check value for the NC command (see the module notes: Thales's is not public)."""
-        value = bytes(8)
-        for pair in self._pairs:
-            value = _crypto.tdes_ecb(pair).encrypt(value)
-        return value.hex().upper()
+        if not self._check_value:
+            value = bytes(8)
+            for pair in self._pairs:
+                value = _crypto.tdes_ecb(pair).encrypt(value)
+            self._check_value = value.hex().upper()
+        return self._check_value
 
     # ------------------------------------------------------------------------------ PINs under 02-03
 

@@ -7,13 +7,16 @@
    ANSI X9.24-1:2009 A.4 block) is translated to a zone key generated inside, as ISO 9564-1 format 4;
    clear key import is refused;
 4. the zone key leaves as a TR-31 version D key block under a KBPK, and comes back with the same KCV;
-5. the test rig (Authorised state) checks that the translated block holds the PIN.
+5. the test rig (Authorised state) checks that the translated block holds the PIN;
+6. a payShield in test mode on a loopback socket answers a CA host command (TPK to ZPK) with the value
+   ThalesSim publishes for it.
 """
 
 from __future__ import annotations
 
 import argparse
 import secrets
+import socket
 import tempfile
 from pathlib import Path
 
@@ -81,9 +84,35 @@ def _demo(args: argparse.Namespace) -> Output:
         _check(to_hex(as_terminal) == TERMINAL_BLOCK, "DUKPT PIN block differs from X9.24-1 A.4")
         lines.append(f"5. test rig (Authorised state): the ISO 4 block holds PIN {PIN}; the terminal's block "
                      f"re-made is {to_hex(as_terminal)}, as X9.24-1 A.4 publishes")
+    lines.append(_payshield_step())
     lines.append("demo: all steps checked")
     data = {"ok": True, "bdk_kcv": bdk.kcv, "zone_pin_block": to_hex(out), "key_block_header": block[:16]}
     return Output("\n".join(lines), data)
+
+
+# ThalesSim's host command test (TestTranslatePINFromTPKToZMK): TPK and ZPK under the test LMK, ISO 0 PIN
+# block of 1234 for account 550000025321, and the CB response it gives.
+CA_FIELDS = (b"U8463435FC4B4DAA0C49025272C29B12CU1EF828AA8F6B80EB83E19FBC373F3A85126428EB94035AF53B0101"
+             b"550000025321")
+CB_FIELDS = b"0491DDDA0A7C12CFAA01"
+
+
+def _payshield_step() -> str:
+    from ..payshield import PayShieldServer, hsm_in_test_mode, running
+
+    request = b"0001CA" + CA_FIELDS
+    with running(PayShieldServer(hsm_in_test_mode())) as at, \
+            socket.create_connection((at.host, at.port), timeout=10) as conn:
+        conn.sendall(len(request).to_bytes(2, "big") + request)
+        reply = b""
+        while len(reply) < 2 or len(reply) < 2 + int.from_bytes(reply[:2], "big"):
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+    _check(reply[2:] == b"0001CB00" + CB_FIELDS, "the payShield server's CA answer differs from ThalesSim's")
+    return (f"6. payShield in test mode on {at.host}:{at.port}: CA (TPK to ZPK) -> CB00 "
+            f"{CB_FIELDS.decode()}, as ThalesSim publishes")
 
 
 def register(sub: argparse._SubParsersAction[Parser]) -> None:

@@ -66,4 +66,5 @@ EXAMPLES: Final[dict[tuple[str, ...], str]] = {
                            "--ksn FFFF9876543210E00001 --mac 9CCC7817",
     ("vectors", "check"): "vectors/ -q",
     ("lmk", "generate"): "--out /secure/lmk.hex",
+    ("serve", "payshield"): "--port 1500 --header-length 4",
 }
