@@ -67,7 +67,8 @@ def test_untagged_fields_are_z_x_y() -> None:
     assert unwrap_under(LMK.kek("001"), double) == ("X", KEY)
 
 
-@pytest.mark.parametrize("field", ["U123", "Q" + "0" * 32, "U" + "G" * 32, "X" + "0" * 30, "0" * 20, "", "U" + "é" * 32])
+@pytest.mark.parametrize("field", ["U123", "Q" + "0" * 32, "U" + "G" * 32, "X" + "0" * 30, "0" * 20, "",
+                                   "U" + "é" * 32])
 def test_malformed_key_fields(field: str) -> None:
     with pytest.raises(InvalidKeyError):
         unwrap_under(LMK.kek("001"), field)
