@@ -64,6 +64,12 @@ class VariantLmkSupport:
         _, key = unwrap_under(self._lmk().kek(key_type), cryptogram)
         return self._mark(key, attributes, admit)
 
+    def adopt_variant_key(self, material: bytes, attributes: KeyAttributes, *, admit: Admit | None = None
+                          ) -> StoredKey:
+        """A key formed from clear components (the Hsm checked them) that will travel under the variant LMK."""
+        self._lmk()
+        return self._mark(material, attributes, admit)
+
     def generate_variant_key(self, attributes: KeyAttributes, length: int, *, admit: Admit | None = None
                              ) -> StoredKey:
         """A random TDES key (odd parity) meant to travel under the variant LMK."""

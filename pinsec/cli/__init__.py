@@ -29,8 +29,10 @@ __all__ = [
     "Output",
     "Parser",
     "add_command",
+    "add_group",
     "add_positional_or_option",
     "ascii_int",
+    "create_secret_file",
     "main",
     "pin_value",
     "positional_or_option",
@@ -123,6 +125,31 @@ def add_command(
     parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     parser.set_defaults(handler=handler)
     return parser
+
+
+def add_group(sub: argparse._SubParsersAction[Parser], name: str, help: str) -> argparse._SubParsersAction[Parser]:
+    """A command group (``pinsec NAME ACTION``); its leaves are added with :func:`add_command`."""
+    group = sub.add_parser(name, help=help, description=help)
+    return group.add_subparsers(dest="action", required=True, parser_class=Parser)
+
+
+def create_secret_file(path: str, text: str) -> str:
+    """Write ``text`` to a new file only its owner can read (mode 600, whatever the umask); an existing file
+    is never overwritten (keys under an old LMK would be lost). The absolute path."""
+    from ..errors import DataError
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise DataError("--out names a file that exists; an LMK file is never overwritten (keys under the old "
+                        "LMK would be lost)", code="file_exists", field="out") from None
+    except (OSError, ValueError) as exc:
+        raise DataError(f"cannot create the --out file ({getattr(exc, 'strerror', None) or type(exc).__name__})",
+                        code="io_error", field="out") from None
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(text)
+    os.chmod(path, 0o600)
+    return os.path.abspath(path)
 
 
 def build_parser() -> Parser:

@@ -10,14 +10,10 @@ import ssl
 import sys
 
 from ..errors import DataError
-from ..variant_lmk import VariantLmk
-from . import Output, Parser, add_command, ascii_int
+from . import Output, Parser, add_command, add_group, ascii_int
+from .payshield import add_variant_lmk_option, variant_lmk
 
 ORDER = 70
-
-
-def _variant_lmk(value: str) -> VariantLmk:
-    return VariantLmk.test() if value == "test" else VariantLmk.load(value)
 
 
 def _tls(args: argparse.Namespace) -> ssl.SSLContext | None:
@@ -39,7 +35,7 @@ def _payshield(args: argparse.Namespace) -> Output:
 
     if not 0 <= args.port <= 65535:
         raise DataError("--port is 0 to 65535", field="port")
-    hsm = make_hsm(_variant_lmk(args.variant_lmk), lmk_file=args.lmk_file, authorized=args.authorized)
+    hsm = make_hsm(variant_lmk(args.variant_lmk), lmk_file=args.lmk_file, authorized=args.authorized)
     server = PayShieldServer(hsm, header_length=args.header_length, tls=_tls(args))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
 
@@ -65,15 +61,12 @@ def _payshield(args: argparse.Namespace) -> Output:
 
 
 def register(sub: argparse._SubParsersAction[Parser]) -> None:
-    group = sub.add_parser("serve", help="serve pinsec to other systems over the network",
-                           description="serve pinsec to other systems over the network")
-    leaf = group.add_subparsers(dest="action", required=True, parser_class=Parser)
+    leaf = add_group(sub, "serve", "serve pinsec to other systems over the network")
     p = add_command(leaf, "payshield", _payshield, "answer Thales payShield host commands over TCP (docs/payshield.md)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=ascii_int, default=1500, help="port (default 1500; 0 picks a free one)")
     p.add_argument("--header-length", type=ascii_int, default=4, help="message header length (default 4)")
-    p.add_argument("--variant-lmk", default="test", metavar="test|FILE",
-                   help="the variant LMK: 'test' (the published test set, default) or a file of 20 hex pairs")
+    add_variant_lmk_option(p)
     p.add_argument("--lmk-file", help="the key-block LMK (S keys), as for the key store; needs a secret variant LMK")
     p.add_argument("--tls-cert", help="serve TLS with this certificate chain (PEM)")
     p.add_argument("--tls-key", help="the TLS private key (PEM)")

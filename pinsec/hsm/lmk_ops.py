@@ -13,15 +13,17 @@ backend refuses to put it next to a key store), as a payShield in test mode.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from ..backends.base import StoredKey
+from ..backends.software import adjust_parity
 from ..backends.variant import VariantLmkSupport
-from ..errors import DataError, KeyPolicyError, PinError, UnsupportedOperation
+from ..errors import DataError, InvalidKeyError, KeyPolicyError, PinError, UnsupportedOperation
 from ..keys import KeyHandle
 from . import policy, variant_policy
 from ._core import _opaque
+from .components import combine
 from .pin_ops import _PinOps
 
 __all__: list[str] = []
@@ -76,6 +78,28 @@ class _LmkOps(_PinOps):
             raise DataError("a variant LMK key here is 16 or 24 bytes (no single-length DES)", field="length")
         self._gate("generate_key")
         return self._handle(self._variant().generate_variant_key(attributes, length))
+
+    def form_lmk_key(self, components: Sequence[bytes | str], *, kcvs: Sequence[str], key_type: str, usage: str,
+                     kcv: str | None = None) -> KeyHandle:
+        """Authorised state only (a payShield console operation): a key of ``key_type`` from 2 or 3 clear
+        XOR components, each checked against its KCV first; odd parity is set on the result (an even count
+        of odd-parity components XORs to even parity); ``kcv`` checks the key. Then :meth:`lmk_key`."""
+        self._authorize("form_lmk_key")
+        attributes = variant_policy.attributes_for(key_type, usage)
+        backend = self._variant()
+        combined = combine(components, kcvs, "T")
+        try:
+            if len(combined) not in (16, 24):
+                raise InvalidKeyError("a variant LMK key here is 16 or 24 bytes (no single-length DES)",
+                                      field="components")
+            self._gate("import_clear_key")
+            stored = backend.adopt_variant_key(adjust_parity(bytes(combined)), attributes,
+                                               admit=self._kcv_check(kcv))
+        finally:
+            combined[:] = bytes(len(combined))
+        handle = self._handle(stored)
+        self._audited("form_lmk_key", handle)
+        return handle
 
     def lmk_key(self, key: KeyHandle, *, key_type: str, scheme: str = "U") -> str:
         """``key`` encrypted under the variant LMK as ``key_type`` in ``scheme`` (X, U, Y or T); only for a
