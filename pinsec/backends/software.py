@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any, NoReturn
 
 from .. import _crypto, kcv, mac, pin, pinblock, tr31
+from .._rsa import WrappingKey
 from ..errors import (
     DataError,
     InvalidKeyError,
@@ -33,6 +34,7 @@ from ..keystore import KeyStore
 from ..variant_lmk import VariantLmk
 from . import _dukpt
 from .base import OPERATIONS, Admit, Capability, MacAlgorithm, MacKey, PinKey, PinVerification, StoredKey
+from .rsa_import import RsaImportSupport
 from .variant import VariantLmkSupport
 
 __all__ = ["SoftwareBackend", "adjust_parity", "check_not_degenerate", "check_value"]
@@ -89,11 +91,12 @@ class _Entry:
         return f"_Entry({self.stored!r})"
 
 
-class SoftwareBackend(VariantLmkSupport):
+class SoftwareBackend(VariantLmkSupport, RsaImportSupport):
     """An in-process HSM emulator; thread-safe; optionally persistent through a :class:`KeyStore`.
 
     With ``variant_lmk`` it also takes and gives keys and PINs under a payShield variant LMK
-    (:mod:`pinsec.backends.variant`). The published test LMK set is public, so it cannot share a backend
+    (:mod:`pinsec.backends.variant`); it takes keys wrapped under RSA wrapping keys it makes
+    (:mod:`pinsec.backends.rsa_import`). The published test LMK set is public, so it cannot share a backend
     with a key store: a test-mode HSM holds nothing secret.
     """
 
@@ -111,6 +114,7 @@ class SoftwareBackend(VariantLmkSupport):
         self._keys: dict[str, _Entry] = {}
         self._variant_lmk = variant_lmk
         self._variant_ids: set[str] = set()
+        self._wrapping_keys: dict[str, WrappingKey] = {}
         self._reload()
 
     def _reload(self) -> None:

@@ -27,11 +27,12 @@ from .key_ops import _KeyOps
 from .lmk_ops import _LmkOps
 from .mac_ops import _MacOps
 from .pin_ops import _PinOps
+from .rsa_ops import _RsaOps
 
 __all__ = ["BackendInfo", "Hsm"]
 
 
-class Hsm(_KeyOps, _LmkOps, _PinOps, _MacOps):
+class Hsm(_KeyOps, _RsaOps, _LmkOps, _PinOps, _MacOps):
     """A payment HSM: keys live in a backend and callers hold opaque :class:`KeyHandle` objects.
 
     The default state takes and gives no clear key or PIN; a test rig opens the Authorised state:
