@@ -16,13 +16,14 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from .._serving import RunningServer, running
 from ..backends.software import SoftwareBackend
 from ..hsm import Hsm
 from ..keystore import KeyStore, load_lmk
 from ..pin import STANDARD_DECIMALIZATION_TABLE
 from ..variant_lmk import VariantLmk
 from .commands import COMMANDS
-from .server import PayShieldServer, RunningServer, running
+from .server import PayShieldServer
 from .wire import answer, frame, response_code
 
 __all__ = [

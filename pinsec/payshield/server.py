@@ -5,19 +5,15 @@ holding up only its own connection."""
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import logging
 import ssl
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ..errors import DataError
 from ..hsm import Hsm
 from .wire import answer, frame
 
-__all__ = ["PayShieldServer", "RunningServer", "running"]
+__all__ = ["PayShieldServer"]
 
 _log = logging.getLogger("pinsec.payshield")
 
@@ -75,37 +71,3 @@ class PayShieldServer:
             with contextlib.suppress(ConnectionError, ssl.SSLError, asyncio.CancelledError):
                 await writer.wait_closed()
             _log.debug("client %s gone", peer)
-
-
-@dataclass(frozen=True)
-class RunningServer:
-    """A server running in a background thread: where it listens."""
-
-    host: str
-    port: int
-
-
-@contextlib.contextmanager
-def running(server: PayShieldServer, host: str = "127.0.0.1", port: int = 0) -> Iterator[RunningServer]:
-    """Run ``server`` on its own event loop in a background thread for the ``with`` block (tests, demos)."""
-    loop = asyncio.new_event_loop()
-    started: concurrent.futures.Future[tuple[str, int]] = concurrent.futures.Future()
-    stop = asyncio.Event()
-
-    async def main() -> None:
-        try:
-            started.set_result(await server.start(host, port))
-        except Exception as exc:  # bind errors of every kind reach the caller, not the thread
-            started.set_exception(exc)
-            return
-        await stop.wait()
-        await server.close()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), name="payshield", daemon=True)
-    thread.start()
-    try:
-        yield RunningServer(*started.result(timeout=10))
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(timeout=10)
-        loop.close()

@@ -1,0 +1,34 @@
+"""An AWS Payment Cryptography endpoint on the :class:`~pinsec.Hsm`: boto3 code written for the service
+runs against pinsec with only ``endpoint_url`` changed (docs/aws.md).
+
+Both of the service's clients point at the same endpoint: ``boto3.client("payment-cryptography",
+endpoint_url=...)`` (the control plane: keys, aliases, tags, import and export) and
+``boto3.client("payment-cryptography-data", endpoint_url=...)`` (PINs, card validation data, MACs).
+Keys live in the Hsm's key store and the service's records of them beside it, so both survive a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+
+from .._serving import RunningServer, running
+from ..hsm import Hsm
+from .http import HttpServer
+from .records import Records
+from .service import ISO4_PAN_MODES, Service
+
+__all__ = ["ISO4_PAN_MODES", "RunningServer", "Service", "make_server", "running"]
+
+
+def make_server(keystore: str | os.PathLike[str] | None = None, *, lmk: bytes | str | None = None,
+                lmk_file: str | os.PathLike[str] | None = None, region: str = "us-east-1",
+                account: str = "111122223333", iso4_pan: str = "service", tls: ssl.SSLContext | None = None
+                ) -> HttpServer:
+    """An endpoint over an Hsm whose keys persist in ``keystore`` under the LMK (in memory without one); the
+    service's records of the keys live in ``<keystore>.aws.json``."""
+    if keystore is None:
+        hsm, path = Hsm(), None
+    else:
+        hsm, path = Hsm(keystore=keystore, lmk=lmk, lmk_file=lmk_file), f"{os.fspath(keystore)}.aws.json"
+    return HttpServer(Service(hsm, Records(path, region=region, account=account), iso4_pan=iso4_pan), tls=tls)

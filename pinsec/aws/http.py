@@ -1,0 +1,122 @@
+"""HTTP/1.1 for the AWS endpoint: h11 (a sans-IO parser with no dependencies of its own) under stdlib
+asyncio, keep-alive, a body limit, and a 400 for what h11 refuses to parse. The application is a plain
+function from :class:`HttpRequest` to :class:`HttpResponse`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final
+
+import h11
+
+__all__ = ["HttpRequest", "HttpResponse", "HttpServer"]
+
+_log = logging.getLogger("pinsec.aws")
+#: The largest request body taken (the service's largest field, EncryptData's 4,096 hex digits, is far less).
+MAX_BODY: Final = 1 << 20
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    status: int
+    body: bytes = b""
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+App = Callable[[HttpRequest], HttpResponse]
+
+
+class HttpServer:
+    """Serves ``app`` over HTTP/1.1 (optionally TLS) on many keep-alive connections."""
+
+    def __init__(self, app: App, *, tls: ssl.SSLContext | None = None) -> None:
+        self._app = app
+        self._tls = tls
+        self._server: asyncio.Server | None = None
+        self._clients: set[asyncio.Task[None]] = set()
+
+    async def start(self, host: str = "127.0.0.1", port: int = 4566) -> tuple[str, int]:
+        self._server = await asyncio.start_server(self._client, host, port, ssl=self._tls)
+        address = self._server.sockets[0].getsockname()
+        return address[0], address[1]
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        for task in list(self._clients):
+            task.cancel()
+        await asyncio.gather(*self._clients, return_exceptions=True)
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._clients.add(task)
+        conn = h11.Connection(h11.SERVER, max_incomplete_event_size=64 * 1024)
+        try:
+            while True:
+                request = await self._read(conn, reader)
+                if request is None:
+                    break
+                response = self._app(request)
+                await self._send(conn, writer, response)
+                if conn.our_state is h11.MUST_CLOSE or conn.their_state is h11.MUST_CLOSE:
+                    break
+                conn.start_next_cycle()
+        except h11.RemoteProtocolError as exc:
+            with contextlib.suppress(Exception):
+                await self._send(conn, writer, HttpResponse(exc.error_status_hint, b""))
+        except (ConnectionError, asyncio.CancelledError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            self._clients.discard(task)
+            writer.close()
+            with contextlib.suppress(ConnectionError, ssl.SSLError, asyncio.CancelledError):
+                await writer.wait_closed()
+
+    @staticmethod
+    async def _read(conn: h11.Connection, reader: asyncio.StreamReader) -> HttpRequest | None:
+        head: h11.Request | None = None
+        body = bytearray()
+        while True:
+            event = conn.next_event()
+            if event is h11.NEED_DATA:
+                data = await reader.read(65536)
+                conn.receive_data(data)
+                if not data and head is None and conn.their_state is h11.IDLE:
+                    return None
+                continue
+            if isinstance(event, h11.ConnectionClosed):
+                return None
+            if isinstance(event, h11.Request):
+                head = event
+            elif isinstance(event, h11.Data):
+                body += event.data
+                if len(body) > MAX_BODY:
+                    raise h11.RemoteProtocolError("request body too large", error_status_hint=413)
+            elif isinstance(event, h11.EndOfMessage):
+                assert head is not None
+                headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in head.headers}
+                path = head.target.decode("latin-1").split("?", 1)[0]
+                return HttpRequest(head.method.decode("ascii"), path, headers, bytes(body))
+
+    @staticmethod
+    async def _send(conn: h11.Connection, writer: asyncio.StreamWriter, response: HttpResponse) -> None:
+        headers = [*response.headers, ("Content-Length", str(len(response.body))), ("Server", "pinsec")]
+        writer.write(conn.send(h11.Response(status_code=response.status, headers=headers)) or b"")
+        if response.body:
+            writer.write(conn.send(h11.Data(data=response.body)) or b"")
+        writer.write(conn.send(h11.EndOfMessage()) or b"")
+        await writer.drain()

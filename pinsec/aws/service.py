@@ -1,0 +1,148 @@
+"""The endpoint: one HTTP application for both planes, over an :class:`~pinsec.Hsm` and its key store.
+
+Requests are told apart as botocore sends them: the control plane by its ``X-Amz-Target`` header (JSON
+1.0), the data plane by its REST path. Any SigV4 signature is accepted (the credentials are not checked).
+Errors come back in each protocol's shape: ``__type`` in the JSON body for the control plane, the
+``x-amzn-ErrorType`` header for the data plane, with the model's HTTP status.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import re
+import secrets
+import threading
+import time
+from typing import Any, Final
+
+from ..errors import PinsecError
+from ..hsm import Hsm
+from ..keys import KeyHandle
+from . import control, data
+from .attributes import from_tr31
+from .errors import AwsError, from_pinsec, validation
+from .http import HttpRequest, HttpResponse
+from .records import KeyRecord, Records
+
+__all__ = ["ISO4_PAN_MODES", "Service"]
+
+_log = logging.getLogger("pinsec.aws")
+_TARGET: Final = "PaymentCryptographyControlPlane."
+#: How an ISO 4 PIN block's PAN field is filled from PrimaryAccountNumber: ``service`` (as the service
+#: documents it: the 12 rightmost digits before the check digit) or ``iso`` (ISO 9564-1: the whole PAN).
+ISO4_PAN_MODES: Final = ("service", "iso")
+_NOT_OFFERED: Final = re.compile(r"/keys/[^/]+/(encrypt|decrypt|reencrypt)|/(as2805kekvalidation|cryptogram|"
+                                 r"macemvpinchange|keymaterial)/[a-z]+")
+
+
+class Service:
+    """AWS Payment Cryptography's control and data planes over ``hsm``."""
+
+    def __init__(self, hsm: Hsm, records: Records, *, iso4_pan: str = "service") -> None:
+        if iso4_pan not in ISO4_PAN_MODES:
+            raise validation("iso4_pan is service or iso")
+        self.hsm = hsm
+        self.records = records
+        self.iso4_pan = iso4_pan
+        self._lock = threading.Lock()  # one request at a time touches the records
+
+    # ----------------------------------------------------------------------------- helpers for ops
+
+    def handle(self, identifier: Any, path: str) -> KeyHandle:
+        """The handle of a key a data plane operation may use (exists, enabled, not being deleted)."""
+        record = self.records.usable(identifier, path)
+        try:
+            return self.hsm.key(record.id)
+        except PinsecError as exc:
+            raise from_pinsec(exc) from None
+
+    def kcv_of(self, key: KeyHandle) -> str:
+        return self.records.keys[key.id].kcv
+
+    def new_record(self, handle: KeyHandle, origin: str, kcv_algorithm: Any, *, enabled: bool,
+                   tags: dict[str, str]) -> KeyRecord:
+        algorithm = handle.attributes.algorithm.value
+        native = {"T": "ANSI_X9_24", "A": "CMAC", "H": "HMAC"}[algorithm]
+        if kcv_algorithm not in (None, native):
+            self.hsm.destroy(handle)
+            raise validation(f"the key check value of this key is {native} here", "KeyCheckValueAlgorithm")
+        now = time.time()
+        record = KeyRecord(handle.id, from_tr31(handle.attributes, handle.length), handle.kcv[:6], native,
+                           handle.attributes.exportability.value == "E", origin, now, enabled=enabled,
+                           usage_start=now if enabled else None, tags=tags)
+        self.records.keys[handle.id] = record
+        return record
+
+    def pan_for(self, fmt: int, pan: Any) -> str:
+        if not isinstance(pan, str):
+            raise validation("PrimaryAccountNumber is 12 to 19 digits", "PrimaryAccountNumber")
+        if fmt == 4 and self.iso4_pan == "service":
+            return pan[:-1][-12:].rjust(12, "0")
+        return pan
+
+    def iso_format(self, kind: str, attrs: dict[str, Any]) -> tuple[int, str | None]:
+        fmt = data._FORMATS.get(kind)
+        if fmt is None:
+            raise validation(f"{kind} is not offered here", kind)
+        pan = attrs.get("PrimaryAccountNumber")
+        return fmt, None if pan is None else self.pan_for(fmt, pan)
+
+    def expire(self) -> None:
+        for key_id in self.records.expire():
+            with contextlib.suppress(PinsecError):
+                self.hsm.destroy(self.hsm.key(key_id))
+
+    # ---------------------------------------------------------------------------------------- HTTP
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        target = request.headers.get("x-amz-target", "")
+        control_plane = target.startswith(_TARGET)
+        try:
+            if request.method != "POST":
+                raise validation("every operation is a POST")
+            try:
+                body = json.loads(request.body or b"{}")
+            except ValueError:
+                raise validation("the body is not JSON") from None
+            if not isinstance(body, dict):
+                raise validation("the body is a JSON object")
+            with self._lock:
+                self.expire()
+                out = self._dispatch(control_plane, target[len(_TARGET):], request.path, body)
+            content = "application/x-amz-json-1.0" if control_plane else "application/json"
+            return HttpResponse(200, json.dumps(out).encode(), [("Content-Type", content), *self._request_id()])
+        except AwsError as exc:
+            return self._error(exc, control_plane)
+        except Exception:  # never a traceback to the client; the log has it
+            _log.exception("request %s %s failed", request.path, target)
+            return self._error(AwsError("InternalServerException", "internal error"), control_plane)
+
+    def _dispatch(self, control_plane: bool, operation: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        if control_plane:
+            handler = control.OPERATIONS.get(operation)
+            if handler is None:
+                raise AwsError("ValidationException", f"{operation} is not implemented by pinsec")
+            return handler(self, body)
+        found = data.OPERATIONS.get(path)
+        if found is None:
+            if _NOT_OFFERED.fullmatch(path):
+                raise AwsError("ValidationException", f"{path} is not implemented by pinsec")
+            raise AwsError("ResourceNotFoundException", f"no operation at {path}", ResourceId=path)
+        return found[1](self, body)
+
+    @staticmethod
+    def _request_id() -> list[tuple[str, str]]:
+        return [("x-amzn-RequestId", secrets.token_hex(16))]
+
+    def _error(self, exc: AwsError, control_plane: bool) -> HttpResponse:
+        if control_plane:
+            body = {"__type": exc.name, "message": exc.message, **exc.members}
+            body.pop("fieldList", None)
+            headers = [("Content-Type", "application/x-amz-json-1.0")]
+        else:
+            key = "Message" if exc.name == "VerificationFailedException" else "message"
+            body = {key: exc.message, **exc.members}
+            headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", exc.name)]
+        return HttpResponse(exc.status, json.dumps(body).encode(), [*headers, *self._request_id()])
