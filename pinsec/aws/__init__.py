@@ -11,24 +11,28 @@ from __future__ import annotations
 
 import os
 import ssl
+from collections.abc import Sequence
 
 from .._serving import RunningServer, running
 from ..hsm import Hsm
+from ..pin import STANDARD_DECIMALIZATION_TABLE
 from .http import HttpServer
 from .records import Records
-from .service import ISO4_PAN_MODES, Service
+from .service import Service
 
-__all__ = ["ISO4_PAN_MODES", "RunningServer", "Service", "make_server", "running"]
+__all__ = ["RunningServer", "Service", "make_server", "running"]
 
 
 def make_server(keystore: str | os.PathLike[str] | None = None, *, lmk: bytes | str | None = None,
                 lmk_file: str | os.PathLike[str] | None = None, region: str = "us-east-1",
-                account: str = "111122223333", iso4_pan: str = "service", tls: ssl.SSLContext | None = None
-                ) -> HttpServer:
+                account: str = "111122223333", tls: ssl.SSLContext | None = None,
+                decimalization_tables: Sequence[str] = (STANDARD_DECIMALIZATION_TABLE,)) -> HttpServer:
     """An endpoint over an Hsm whose keys persist in ``keystore`` under the LMK (in memory without one); the
-    service's records of the keys live in ``<keystore>.aws.json``."""
+    service's records of the keys live in ``<keystore>.aws.json``. IBM 3624 operations take only
+    ``decimalization_tables`` (the table attack mitigation)."""
     if keystore is None:
-        hsm, path = Hsm(), None
+        hsm, path = Hsm(decimalization_tables=decimalization_tables), None
     else:
-        hsm, path = Hsm(keystore=keystore, lmk=lmk, lmk_file=lmk_file), f"{os.fspath(keystore)}.aws.json"
-    return HttpServer(Service(hsm, Records(path, region=region, account=account), iso4_pan=iso4_pan), tls=tls)
+        hsm = Hsm(keystore=keystore, lmk=lmk, lmk_file=lmk_file, decimalization_tables=decimalization_tables)
+        path = f"{os.fspath(keystore)}.aws.json"
+    return HttpServer(Service(hsm, Records(path, region=region, account=account)), tls=tls)

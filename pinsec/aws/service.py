@@ -26,13 +26,10 @@ from .errors import AwsError, from_pinsec, validation
 from .http import HttpRequest, HttpResponse
 from .records import KeyRecord, Records
 
-__all__ = ["ISO4_PAN_MODES", "Service"]
+__all__ = ["Service"]
 
 _log = logging.getLogger("pinsec.aws")
 _TARGET: Final = "PaymentCryptographyControlPlane."
-#: How an ISO 4 PIN block's PAN field is filled from PrimaryAccountNumber: ``service`` (as the service
-#: documents it: the 12 rightmost digits before the check digit) or ``iso`` (ISO 9564-1: the whole PAN).
-ISO4_PAN_MODES: Final = ("service", "iso")
 _NOT_OFFERED: Final = re.compile(r"/keys/[^/]+/(encrypt|decrypt|reencrypt)|/(as2805kekvalidation|cryptogram|"
                                  r"macemvpinchange|keymaterial)/[a-z]+")
 
@@ -40,12 +37,9 @@ _NOT_OFFERED: Final = re.compile(r"/keys/[^/]+/(encrypt|decrypt|reencrypt)|/(as2
 class Service:
     """AWS Payment Cryptography's control and data planes over ``hsm``."""
 
-    def __init__(self, hsm: Hsm, records: Records, *, iso4_pan: str = "service") -> None:
-        if iso4_pan not in ISO4_PAN_MODES:
-            raise validation("iso4_pan is service or iso")
+    def __init__(self, hsm: Hsm, records: Records) -> None:
         self.hsm = hsm
         self.records = records
-        self.iso4_pan = iso4_pan
         self._lock = threading.Lock()  # one request at a time touches the records
 
     # ----------------------------------------------------------------------------- helpers for ops
@@ -75,11 +69,12 @@ class Service:
         self.records.keys[handle.id] = record
         return record
 
-    def pan_for(self, fmt: int, pan: Any) -> str:
+    @staticmethod
+    def pan_for(fmt: int, pan: Any) -> str:
+        """The PAN as PIN functions take it: whole, for every format (ISO 9564-1 encodes the whole PAN in
+        format 4; docs/aws.md says why the service's other reading is not offered)."""
         if not isinstance(pan, str):
             raise validation("PrimaryAccountNumber is 12 to 19 digits", "PrimaryAccountNumber")
-        if fmt == 4 and self.iso4_pan == "service":
-            return pan[:-1][-12:].rjust(12, "0")
         return pan
 
     def iso_format(self, kind: str, attrs: dict[str, Any]) -> tuple[int, str | None]:

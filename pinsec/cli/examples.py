@@ -67,6 +67,7 @@ EXAMPLES: Final[dict[tuple[str, ...], str]] = {
     ("vectors", "check"): "vectors/ -q",
     ("lmk", "generate"): "--out /secure/lmk.hex",
     ("serve", "payshield"): "--port 1500 --header-length 4",
+    ("serve", "aws"): f"{_STORE} --port 4566",
     ("payshield", "form-key"): "--authorized --key-type 009 --component 0123456789ABCDEF0123456789ABCDEF "
                                "--component 0000000000000000FFFFFFFFFFFFFFFF --component-kcv D5D44F "
                                "--component-kcv 9295B5 --kcv 08D7B4",

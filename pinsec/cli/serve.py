@@ -1,14 +1,18 @@
-"""``pinsec serve payshield``: pinsec as a payShield on the network (host commands over TCP or TLS)."""
+"""``pinsec serve payshield`` and ``pinsec serve aws``: pinsec on the network, as a payShield (host commands
+over TCP or TLS) or as an AWS Payment Cryptography endpoint (HTTP, for boto3)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import ssl
 import sys
+from collections.abc import Callable
 
+from .._serving import Startable
 from ..errors import DataError
 from . import Output, Parser, add_command, add_group, ascii_int
 from .payshield import add_variant_lmk_option, variant_lmk
@@ -39,25 +43,52 @@ def _payshield(args: argparse.Namespace) -> Output:
     server = PayShieldServer(hsm, header_length=args.header_length, tls=_tls(args))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
 
+    mode = "TEST MODE: the published test LMK, nothing is secret" if hsm.test_mode else "variant LMK loaded"
+    return _until_signalled(server, args.host, args.port,
+                            lambda h, p: f"pinsec payShield host commands on {h}:{p}, header {args.header_length}, "
+                                         f"{mode}; LMK check value {hsm.variant_lmk_check_value}")
+
+
+def _until_signalled(server: Startable, host: str, port: int, banner: Callable[[str, int], str]) -> Output:
+    """Serve until SIGTERM or Ctrl-C, then end every connection (exit status 0)."""
     async def run() -> tuple[str, int]:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         try:
-            host, port = await server.start(args.host, args.port)
+            bound = await server.start(host, port)
         except OSError as exc:
-            raise DataError(f"cannot listen on {args.host}:{args.port} ({exc.strerror or type(exc).__name__})",
+            raise DataError(f"cannot listen on {host}:{port} ({exc.strerror or type(exc).__name__})",
                             code="listen", field="port") from None
-        mode = "TEST MODE: the published test LMK, nothing is secret" if hsm.test_mode else "variant LMK loaded"
-        print(f"pinsec payShield host commands on {host}:{port}, header {args.header_length}, {mode}; "
-              f"LMK check value {hsm.variant_lmk_check_value}", file=sys.stderr, flush=True)
+        print(banner(*bound), file=sys.stderr, flush=True)
         await stop.wait()
         await server.close()
-        return host, port
+        return bound
 
-    host, port = asyncio.run(run())
-    return Output(f"stopped serving on {host}:{port}", {"host": host, "port": port, "stopped": True})
+    bound = asyncio.run(run())
+    return Output(f"stopped serving on {bound[0]}:{bound[1]}", {"host": bound[0], "port": bound[1], "stopped": True})
+
+
+def _aws(args: argparse.Namespace) -> Output:
+    from ..aws import make_server
+
+    if not 0 <= args.port <= 65535:
+        raise DataError("--port is 0 to 65535", field="port")
+    lmk_file = args.lmk_file or os.environ.get("PINSEC_LMK_FILE")
+    lmk = None if lmk_file else os.environ.get("PINSEC_LMK")
+    server = make_server(args.keystore, lmk=lmk, lmk_file=lmk_file, region=args.region, account=args.account,
+                         tls=_tls(args))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    store = f"key store {args.keystore}" if args.keystore else "keys in memory only"
+    scheme = "https" if args.tls_cert else "http"
+    return _until_signalled(server, args.host, args.port,
+                            lambda h, p: f"pinsec AWS Payment Cryptography endpoint on {scheme}://{h}:{p}, {store}")
+
+
+def _tls_options(p: Parser) -> None:
+    p.add_argument("--tls-cert", help="serve TLS with this certificate chain (PEM)")
+    p.add_argument("--tls-key", help="the TLS private key (PEM)")
 
 
 def register(sub: argparse._SubParsersAction[Parser]) -> None:
@@ -68,6 +99,13 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--header-length", type=ascii_int, default=4, help="message header length (default 4)")
     add_variant_lmk_option(p)
     p.add_argument("--lmk-file", help="the key-block LMK (S keys), as for the key store; needs a secret variant LMK")
-    p.add_argument("--tls-cert", help="serve TLS with this certificate chain (PEM)")
-    p.add_argument("--tls-key", help="the TLS private key (PEM)")
+    _tls_options(p)
     p.add_argument("--authorized", action="store_true", help="start in the Authorised state")
+    p = add_command(leaf, "aws", _aws, "answer boto3's AWS Payment Cryptography clients over HTTP (docs/aws.md)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=ascii_int, default=4566, help="port (default 4566; 0 picks a free one)")
+    p.add_argument("--keystore", help="key store file (keys and their records persist); default: in memory")
+    p.add_argument("--lmk-file", help="the key store's LMK file (or $PINSEC_LMK_FILE / $PINSEC_LMK)")
+    p.add_argument("--region", default="us-east-1", help="region in key ARNs (default us-east-1)")
+    p.add_argument("--account", default="111122223333", help="account in key ARNs (12 digits)")
+    _tls_options(p)

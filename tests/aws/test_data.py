@@ -1,0 +1,222 @@
+"""The data plane through boto3, checked against published vectors (vectors/*.json) and pinsec's tier-1
+functions: keys with known clear values come in as RSA-wrapped cryptograms, as a sender would send them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from pinsec import pinblock
+
+from .conftest import Clients, attributes
+from .test_import_export import import_clear_by_cryptogram
+
+ROOT = Path(__file__).resolve().parents[2]
+BDK = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")  # ANSI X9.24-1:2009 Annex A
+KSN, TERMINAL_BLOCK, PAN = "FFFF9876543210E00001", "1B9C1845EB993A7A", "4012345678909"
+ZPK = bytes.fromhex("89ABCDEF0123456701234567FEDCBA98")
+AES_ZPK = bytes.fromhex("3F419E1CB7079442AA37474C2EFBF8B8")
+PEK = ("TR31_P0_PIN_ENCRYPTION_KEY", "Encrypt", "Decrypt", "Wrap", "Unwrap")
+
+
+def _vector(name: str, vector_id: str) -> dict[str, Any]:
+    return next(v for v in json.loads((ROOT / "vectors" / name).read_text())["vectors"] if v["id"] == vector_id)
+
+
+def _key(aws: Clients, clear: bytes, usage: str, algorithm: str, *modes: str) -> str:
+    bits = 3072 if algorithm == "AES_128" else 2048  # an RSA key no weaker than the key it carries
+    return str(import_clear_by_cryptogram(aws, clear, attributes(usage, algorithm, *modes), bits=bits)["KeyArn"])
+
+
+@pytest.fixture(scope="module")
+def keys(endpoint: Any) -> dict[str, str]:
+    from .conftest import clients_for
+
+    aws = clients_for(endpoint)
+    pvk = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")  # psec's PVK, CVK
+    return {
+        "bdk": _key(aws, BDK, "TR31_B0_BASE_DERIVATION_KEY", "TDES_2KEY", "DeriveKey"),
+        "zpk": _key(aws, ZPK, PEK[0], "TDES_2KEY", *PEK[1:]),
+        "aes_zpk": _key(aws, AES_ZPK, PEK[0], "AES_128", *PEK[1:]),
+        "pvv": _key(aws, pvk, "TR31_V2_VISA_PIN_VERIFICATION_KEY", "TDES_2KEY", "Generate", "Verify"),
+        "ibm": _key(aws, pvk, "TR31_V1_IBM3624_PIN_VERIFICATION_KEY", "TDES_2KEY", "Generate", "Verify"),
+        "cvk": _key(aws, pvk, "TR31_C0_CARD_VERIFICATION_KEY", "TDES_2KEY", "Generate", "Verify"),
+        "m3": _key(aws, bytes.fromhex(_vector("mac.json", "x919-A4-counter1-request")["key"]),
+                   "TR31_M3_ISO_9797_3_MAC_KEY", "TDES_2KEY", "Generate", "Verify"),
+        "cmac": _key(aws, bytes.fromhex(_vector("mac.json", "rfc4493-example2")["key"]),
+                     "TR31_M6_ISO_9797_5_CMAC_KEY", "AES_128", "Generate", "Verify"),
+    }
+
+
+def test_translate_a_dukpt_pin_block_to_iso_0(aws: Clients, keys: dict[str, str]) -> None:
+    out = aws.data.translate_pin_data(
+        IncomingKeyIdentifier=keys["bdk"], OutgoingKeyIdentifier=keys["zpk"], EncryptedPinBlock=TERMINAL_BLOCK,
+        IncomingTranslationAttributes={"IsoFormat0": {"PrimaryAccountNumber": PAN}},
+        OutgoingTranslationAttributes={"IsoFormat0": {"PrimaryAccountNumber": PAN}},
+        IncomingDukptAttributes={"KeySerialNumber": KSN, "DukptKeyDerivationType": "TDES_2KEY"})
+    assert out["KeyArn"] == keys["zpk"]
+    assert pinblock.decipher(ZPK, out["PinBlock"], PAN) == "1234"
+
+
+def test_iso_4_takes_the_whole_pan(aws: Clients, keys: dict[str, str]) -> None:
+    # ISO 9564-1 format 4 encodes the whole PAN (its length, then every digit): a block made with the 12
+    # rightmost digits before the check digit (the other reading of the service's documentation) fails
+    out = aws.data.translate_pin_data(
+        IncomingKeyIdentifier=keys["bdk"], OutgoingKeyIdentifier=keys["aes_zpk"], EncryptedPinBlock=TERMINAL_BLOCK,
+        IncomingTranslationAttributes={"IsoFormat0": {"PrimaryAccountNumber": PAN}},
+        OutgoingTranslationAttributes={"IsoFormat4": {"PrimaryAccountNumber": PAN}},
+        IncomingDukptAttributes={"KeySerialNumber": KSN})
+    assert pinblock.decipher(AES_ZPK, out["PinBlock"], PAN, format=4) == "1234"
+    request = {"VerificationKeyIdentifier": keys["pvv"], "EncryptionKeyIdentifier": keys["aes_zpk"],
+               "PrimaryAccountNumber": PVV_PAN, "PinBlockFormat": "ISO_FORMAT_4",
+               "VerificationAttributes": {"VisaPin": {"PinVerificationKeyIndex": 1, "VerificationValue": "8523"}}}
+    aws.data.verify_pin_data(**request, EncryptedPinBlock=pinblock.encipher(AES_ZPK, "4524", PVV_PAN,
+                                                                             format=4).hex())
+    account_form = pinblock.encipher(AES_ZPK, "4524", PVV_PAN[:-1][-12:], format=4).hex()
+    with pytest.raises(ClientError):
+        aws.data.verify_pin_data(**request, EncryptedPinBlock=account_form)
+
+
+def test_translate_refuses_what_pci_forbids(aws: Clients, keys: dict[str, str]) -> None:
+    block = pinblock.encipher(ZPK, "1234", format=1).hex()
+    with pytest.raises(ClientError) as info:
+        aws.data.translate_pin_data(
+            IncomingKeyIdentifier=keys["zpk"], OutgoingKeyIdentifier=keys["zpk"], EncryptedPinBlock=block,
+            IncomingTranslationAttributes={"IsoFormat3": {"PrimaryAccountNumber": PAN}},
+            OutgoingTranslationAttributes={"IsoFormat1": {}})
+    assert "forbidden_translation" in info.value.response["Error"]["Message"]
+
+
+# psec's Visa PVV vector visa-pvv-1 and IBM 3624 ibm3624-1 (vectors/pin_verification.json)
+PVV_PAN = "1122334455667788"
+
+
+def _zpk_block(pin: str) -> str:
+    return pinblock.encipher(ZPK, pin, PVV_PAN).hex().upper()
+
+
+def test_verify_pin_data_visa_pvv(aws: Clients, keys: dict[str, str]) -> None:
+    common = {"VerificationKeyIdentifier": keys["pvv"], "EncryptionKeyIdentifier": keys["zpk"],
+              "PrimaryAccountNumber": PVV_PAN, "PinBlockFormat": "ISO_FORMAT_0",
+              "EncryptedPinBlock": _zpk_block("4524")}
+    out = aws.data.verify_pin_data(**common, VerificationAttributes={
+        "VisaPin": {"PinVerificationKeyIndex": 1, "VerificationValue": "8523"}})
+    assert out["VerificationKeyArn"] == keys["pvv"]
+    with pytest.raises(ClientError) as info:
+        aws.data.verify_pin_data(**common, VerificationAttributes={
+            "VisaPin": {"PinVerificationKeyIndex": 1, "VerificationValue": "8524"}})
+    assert info.value.response["Error"]["Code"] == "VerificationFailedException"
+    assert info.value.response["Reason"] == "INVALID_PIN"
+
+
+IBM = {"DecimalizationTable": "1234567890123456", "PinValidationDataPadCharacter": "F",
+       "PinValidationData": "1122334455667788"}
+
+
+@pytest.mark.parametrize(("pin", "offset"), [("4524", "0000"), ("5635", "1111"), ("0000", "6586")])
+def test_ibm_3624_verify_and_generate(aws: Clients, keys: dict[str, str], pin: str, offset: str) -> None:
+    common = {"EncryptionKeyIdentifier": keys["zpk"], "PrimaryAccountNumber": PVV_PAN,
+              "PinBlockFormat": "ISO_FORMAT_0"}
+    aws.data.verify_pin_data(**common, VerificationKeyIdentifier=keys["ibm"], EncryptedPinBlock=_zpk_block(pin),
+                             VerificationAttributes={"Ibm3624Pin": {**IBM, "PinOffset": offset}})
+    out = aws.data.generate_pin_data(**common, GenerationKeyIdentifier=keys["ibm"], GenerationAttributes={
+        "Ibm3624PinOffset": {**IBM, "EncryptedPinBlock": _zpk_block(pin)}})
+    assert out["PinData"] == {"PinOffset": offset}
+
+
+def test_generate_pin_data_pvv_of_a_block_and_of_a_random_pin(aws: Clients, keys: dict[str, str]) -> None:
+    common = {"GenerationKeyIdentifier": keys["pvv"], "EncryptionKeyIdentifier": keys["zpk"],
+              "PrimaryAccountNumber": PVV_PAN, "PinBlockFormat": "ISO_FORMAT_0"}
+    out = aws.data.generate_pin_data(**common, GenerationAttributes={"VisaPinVerificationValue": {
+        "EncryptedPinBlock": _zpk_block("4524"), "PinVerificationKeyIndex": 1}})
+    assert out["PinData"] == {"VerificationValue": "8523"}
+    random = aws.data.generate_pin_data(**common, PinDataLength=6, GenerationAttributes={
+        "VisaPin": {"PinVerificationKeyIndex": 2}})
+    pin = pinblock.decipher(ZPK, random["EncryptedPinBlock"], PVV_PAN)
+    from pinsec.pin import visa_pvv
+
+    assert len(pin) == 6 and random["PinData"]["VerificationValue"] == visa_pvv(
+        bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"), PVV_PAN, "2", pin)
+
+
+def test_card_validation_data(aws: Clients, keys: dict[str, str]) -> None:
+    x = _vector("pin_verification.json", "cvv-psec-doc")
+    cvv1 = {"CardVerificationValue1": {"CardExpiryDate": x["expiry"], "ServiceCode": x["service_code"]}}
+    out = aws.data.generate_card_validation_data(KeyIdentifier=keys["cvk"], PrimaryAccountNumber=x["pan"],
+                                                 GenerationAttributes=cvv1)
+    assert out["ValidationData"] == x["expected"]["cvv"]
+    aws.data.verify_card_validation_data(KeyIdentifier=keys["cvk"], PrimaryAccountNumber=x["pan"],
+                                         VerificationAttributes=cvv1, ValidationData="170")
+    with pytest.raises(ClientError) as info:
+        aws.data.verify_card_validation_data(KeyIdentifier=keys["cvk"], PrimaryAccountNumber=x["pan"],
+                                             VerificationAttributes=cvv1, ValidationData="171")
+    assert info.value.response["Reason"] == "INVALID_VALIDATION_DATA"
+    cvv2 = aws.data.generate_card_validation_data(KeyIdentifier=keys["cvk"], PrimaryAccountNumber=x["pan"],
+                                                  GenerationAttributes={"CardVerificationValue2": {
+                                                      "CardExpiryDate": x["expiry"]}})["ValidationData"]
+    from pinsec.pin import cvv
+
+    assert cvv2 == cvv(bytes.fromhex(x["cvk"]), x["pan"], x["expiry"], "000")
+
+
+def test_macs(aws: Clients, keys: dict[str, str]) -> None:
+    retail = _vector("mac.json", "x919-A4-counter1-request")
+    out = aws.data.generate_mac(KeyIdentifier=keys["m3"], MessageData=retail["data"], MacLength=8,
+                                GenerationAttributes={"Algorithm": "ISO9797_ALGORITHM3"})
+    assert out["Mac"] == retail["expected"]["mac"]
+    cmac = _vector("mac.json", "rfc4493-example2")
+    out = aws.data.generate_mac(KeyIdentifier=keys["cmac"], MessageData=cmac["data"],
+                                GenerationAttributes={"Algorithm": "CMAC"})
+    assert out["Mac"].lower() == cmac["expected"]["mac"]
+    aws.data.verify_mac(KeyIdentifier=keys["cmac"], MessageData=cmac["data"], Mac=cmac["expected"]["mac"],
+                        VerificationAttributes={"Algorithm": "CMAC"})
+    with pytest.raises(ClientError) as info:
+        aws.data.verify_mac(KeyIdentifier=keys["cmac"], MessageData=cmac["data"], Mac="00" * 16,
+                            VerificationAttributes={"Algorithm": "CMAC"})
+    assert info.value.response["Reason"] == "INVALID_MAC"
+    with pytest.raises(ClientError) as info:  # the key's usage fixes the algorithm
+        aws.data.generate_mac(KeyIdentifier=keys["cmac"], MessageData="00", GenerationAttributes={
+            "Algorithm": "ISO9797_ALGORITHM3"})
+    assert info.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_dukpt_retail_mac(aws: Clients, keys: dict[str, str]) -> None:
+    # X9.24-1:2009 A.4: the request MAC key of KSN ...E00001 (vectors/mac.json x919-A4-counter1-request)
+    retail = _vector("mac.json", "x919-A4-counter1-request")
+    out = aws.data.generate_mac(KeyIdentifier=keys["bdk"], MessageData=retail["data"], MacLength=8,
+                                GenerationAttributes={"DukptIso9797Algorithm3": {
+                                    "KeySerialNumber": KSN, "DukptKeyVariant": "REQUEST",
+                                    "DukptDerivationType": "TDES_2KEY"}})
+    assert out["Mac"] == retail["expected"]["mac"]
+
+
+def test_a_stopped_or_unknown_key_is_refused(aws: Clients, keys: dict[str, str]) -> None:
+    arn = _key(aws, ZPK, PEK[0], "TDES_2KEY", *PEK[1:])
+    aws.control.stop_key_usage(KeyIdentifier=arn)
+    request = {"IncomingKeyIdentifier": arn, "OutgoingKeyIdentifier": keys["zpk"], "EncryptedPinBlock": "00" * 8,
+               "IncomingTranslationAttributes": {"IsoFormat0": {"PrimaryAccountNumber": PAN}},
+               "OutgoingTranslationAttributes": {"IsoFormat0": {"PrimaryAccountNumber": PAN}}}
+    with pytest.raises(ClientError) as info:
+        aws.data.translate_pin_data(**request)
+    assert info.value.response["Error"]["Code"] == "ValidationException"
+    with pytest.raises(ClientError) as info:
+        aws.data.translate_pin_data(**{**request, "IncomingKeyIdentifier": arn[:-4] + "0000"})
+    assert info.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+def test_bad_pin_blocks_are_one_error(aws: Clients, keys: dict[str, str]) -> None:
+    messages = set()
+    for block in (pinblock.encipher(ZPK, "1234", format=1).hex(), "00" * 8,
+                  pinblock.encipher(ZPK, "1234", "5" * 16).hex()):
+        with pytest.raises(ClientError) as info:
+            aws.data.translate_pin_data(
+                IncomingKeyIdentifier=keys["zpk"], OutgoingKeyIdentifier=keys["zpk"], EncryptedPinBlock=block,
+                IncomingTranslationAttributes={"IsoFormat0": {"PrimaryAccountNumber": PAN}},
+                OutgoingTranslationAttributes={"IsoFormat0": {"PrimaryAccountNumber": PAN}})
+        messages.add((info.value.response["Error"]["Code"], info.value.response["Error"]["Message"]))
+    assert len(messages) == 1
