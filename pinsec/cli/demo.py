@@ -9,7 +9,8 @@
 4. the zone key leaves as a TR-31 version D key block under a KBPK, and comes back with the same KCV;
 5. the test rig (Authorised state) checks that the translated block holds the PIN;
 6. a payShield in test mode on a loopback socket answers a CA host command (TPK to ZPK) with the value
-   ThalesSim publishes for it.
+   ThalesSim publishes for it;
+7. an AWS Payment Cryptography endpoint answers CreateKey and GetKey as boto3 would send them.
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ def _demo(args: argparse.Namespace) -> Output:
         lines.append(f"5. test rig (Authorised state): the ISO 4 block holds PIN {PIN}; the terminal's block "
                      f"re-made is {to_hex(as_terminal)}, as X9.24-1 A.4 publishes")
     lines.append(_payshield_step())
+    lines.append(_aws_step())
     lines.append("demo: all steps checked")
     data = {"ok": True, "bdk_kcv": bdk.kcv, "zone_pin_block": to_hex(out), "key_block_header": block[:16]}
     return Output("\n".join(lines), data)
@@ -113,6 +115,36 @@ def _payshield_step() -> str:
     _check(reply[2:] == b"0001CB00" + CB_FIELDS, "the payShield server's CA answer differs from ThalesSim's")
     return (f"6. payShield in test mode on {at.host}:{at.port}: CA (TPK to ZPK) -> CB00 "
             f"{CB_FIELDS.decode()}, as ThalesSim publishes")
+
+
+def _aws_step() -> str:
+    try:
+        from ..aws import make_server, running
+    except ImportError:  # h11, the aws extra, is not installed
+        return "7. AWS Payment Cryptography endpoint: skipped (pip install 'pinsec[aws]')"
+    import http.client
+    import json
+
+    def call(port: int, operation: str, body: dict[str, object]) -> dict[str, object]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("POST", "/", json.dumps(body), {"X-Amz-Target": f"PaymentCryptographyControlPlane.{operation}",
+                                                     "Content-Type": "application/x-amz-json-1.0"})
+        reply = conn.getresponse()
+        out: dict[str, object] = json.loads(reply.read())
+        conn.close()
+        _check(reply.status == 200, f"the AWS endpoint refused {operation}: {out}")
+        return out
+
+    modes = {"Encrypt": True, "Decrypt": True, "Wrap": True, "Unwrap": True}
+    with running(make_server()) as at:
+        created = call(at.port, "CreateKey", {"KeyAttributes": {
+            "KeyUsage": "TR31_P0_PIN_ENCRYPTION_KEY", "KeyClass": "SYMMETRIC_KEY", "KeyAlgorithm": "AES_128",
+            "KeyModesOfUse": modes}, "Exportable": False})["Key"]
+        assert isinstance(created, dict)
+        got = call(at.port, "GetKey", {"KeyIdentifier": created["KeyArn"]})["Key"]
+    _check(isinstance(got, dict) and got["KeyCheckValue"] == created["KeyCheckValue"], "GetKey differs")
+    return (f"7. AWS Payment Cryptography endpoint on {at.url}: CreateKey -> {created['KeyArn']} "
+            f"(KCV {created['KeyCheckValue']}), GetKey gives it back")
 
 
 def register(sub: argparse._SubParsersAction[Parser]) -> None:
