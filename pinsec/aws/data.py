@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ..errors import PinsecError
 from ..keys import KeyHandle
-from .errors import AwsError, from_pinsec, validation
+from .errors import from_pinsec, validation
 
 if TYPE_CHECKING:
     from .service import Service
@@ -252,8 +252,53 @@ def verify_mac(svc: Service, body: dict[str, Any]) -> dict[str, Any]:
     return {"KeyArn": svc.records.arn(key.id), "KeyCheckValue": svc.kcv_of(key)}
 
 
-def not_offered(name: str) -> Operation:
-    def refuse(svc: Service, body: dict[str, Any]) -> dict[str, Any]:
-        raise AwsError("ValidationException", f"{name} is not implemented by pinsec")
+# ------------------------------------------------------------------------------------------- data
 
-    return refuse
+def _crypt_args(svc: Service, key: KeyHandle, body: dict[str, Any], name: str) -> dict[str, Any]:
+    """The Hsm's data encryption arguments for EncryptionDecryptionAttributes / ReEncryptionAttributes."""
+    kind, attrs = _union(body, name)
+    iv = attrs.get("InitializationVector")
+    if kind == "Symmetric":
+        if attrs.get("PaddingType") is not None:
+            raise validation("symmetric data is whole blocks here (no PaddingType)", f"{name}.Symmetric.PaddingType")
+        return {"mode": _need(attrs, "Mode", str, f"{name}.Symmetric.Mode"), "iv": iv}
+    if kind == "Dukpt":
+        variant = attrs.get("DukptKeyVariant") or "REQUEST"
+        if variant not in ("REQUEST", "RESPONSE"):
+            raise validation("DukptKeyVariant is REQUEST or RESPONSE here", f"{name}.Dukpt.DukptKeyVariant")
+        ksn, key_type = _dukpt(svc, key, attrs, f"{name}.Dukpt")
+        return {"mode": attrs.get("Mode") or "ECB", "iv": iv, "ksn": ksn, "direction": variant.lower(),
+                "dukpt_key_type": key_type}
+    raise validation(f"{kind} encryption is not offered here", name)
+
+
+def _hex_out(data: bytes) -> str:
+    return data.hex().upper()
+
+
+def encrypt_data(svc: Service, key_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    key = svc.handle(key_id, "KeyIdentifier")
+    args = _crypt_args(svc, key, body, "EncryptionAttributes")
+    out = _call(lambda: svc.hsm.encrypt_data(key, _need(body, "PlainText"), **args))
+    return {"KeyArn": svc.records.arn(key.id), "KeyCheckValue": svc.kcv_of(key), "CipherText": _hex_out(out)}
+
+
+def decrypt_data(svc: Service, key_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    key = svc.handle(key_id, "KeyIdentifier")
+    args = _crypt_args(svc, key, body, "DecryptionAttributes")
+    out = _call(lambda: svc.hsm.decrypt_data(key, _need(body, "CipherText"), **args))
+    return {"KeyArn": svc.records.arn(key.id), "KeyCheckValue": svc.kcv_of(key), "PlainText": _hex_out(out)}
+
+
+def reencrypt_data(svc: Service, key_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    src = svc.handle(key_id, "IncomingKeyIdentifier")
+    dst = svc.handle(body.get("OutgoingKeyIdentifier"), "OutgoingKeyIdentifier")
+    clear = _call(lambda: svc.hsm.decrypt_data(src, _need(body, "CipherText"),
+                                               **_crypt_args(svc, src, body, "IncomingEncryptionAttributes")))
+    out = _call(lambda: svc.hsm.encrypt_data(dst, clear, **_crypt_args(svc, dst, body, "OutgoingEncryptionAttributes")))
+    return {"KeyArn": svc.records.arn(dst.id), "KeyCheckValue": svc.kcv_of(dst), "CipherText": _hex_out(out)}
+
+
+#: /keys/{KeyIdentifier}/<action> -> operation
+KEY_OPERATIONS: Final = {"encrypt": ("EncryptData", encrypt_data), "decrypt": ("DecryptData", decrypt_data),
+                         "reencrypt": ("ReEncryptData", reencrypt_data)}

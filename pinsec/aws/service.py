@@ -15,6 +15,7 @@ import re
 import secrets
 import threading
 import time
+import urllib.parse
 from typing import Any, Final
 
 from ..errors import PinsecError
@@ -30,8 +31,8 @@ __all__ = ["Service"]
 
 _log = logging.getLogger("pinsec.aws")
 _TARGET: Final = "PaymentCryptographyControlPlane."
-_NOT_OFFERED: Final = re.compile(r"/keys/[^/]+/(encrypt|decrypt|reencrypt)|/(as2805kekvalidation|cryptogram|"
-                                 r"macemvpinchange|keymaterial)/[a-z]+")
+_NOT_OFFERED: Final = re.compile(r"/(as2805kekvalidation|cryptogram|macemvpinchange|keymaterial)/[a-z]+")
+_KEY_PATH: Final = re.compile(r"/keys/([^/]+)/(encrypt|decrypt|reencrypt)")
 
 
 class Service:
@@ -120,6 +121,9 @@ class Service:
             if handler is None:
                 raise AwsError("ValidationException", f"{operation} is not implemented by pinsec")
             return handler(self, body)
+        keyed = _KEY_PATH.fullmatch(path)
+        if keyed:
+            return data.KEY_OPERATIONS[keyed.group(2)][1](self, urllib.parse.unquote(keyed.group(1)), body)
         found = data.OPERATIONS.get(path)
         if found is None:
             if _NOT_OFFERED.fullmatch(path):

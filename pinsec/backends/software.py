@@ -385,6 +385,25 @@ class SoftwareBackend(VariantLmkSupport, RsaImportSupport):
     def card_verification_value(self, key: KeyHandle, pan: str, expiry: str, service_code: str) -> str:
         return pin.cvv(self._material(key), pan, expiry, service_code)
 
+    # ------------------------------------------------------------------------------------------ data
+
+    def crypt_data(self, key: KeyHandle, data: bytes, *, decrypt: bool, mode: str, iv: bytes, ksn: bytes | None,
+                   purpose: str, dukpt_key_type: str | None) -> bytes:
+        """Whole blocks under a data key or a DUKPT data key (the Hsm checked usage, mode and lengths)."""
+        material = self._material(key)
+        algorithm = key.attributes.algorithm.value
+        if ksn is not None:
+            material = _dukpt.working_key(material, algorithm, ksn, purpose, dukpt_key_type)
+            algorithm = _dukpt.working_key_algorithm(algorithm, dukpt_key_type)
+        if algorithm == "T":
+            if mode == "ECB":
+                ecb = _crypto.tdes_ecb(material)
+                return ecb.decrypt(data) if decrypt else ecb.encrypt(data)
+            return (_crypto.tdes_cbc_decrypt if decrypt else _crypto.tdes_cbc_encrypt)(material, iv, data)
+        if mode == "ECB":
+            return (_crypto.aes_ecb_decrypt if decrypt else _crypto.aes_ecb_encrypt)(material, data)
+        return (_crypto.aes_cbc_decrypt if decrypt else _crypto.aes_cbc_encrypt)(material, iv, data)
+
     # ------------------------------------------------------------------------------------------ MACs
 
     def _mac_key(self, key: MacKey) -> bytes:

@@ -220,3 +220,37 @@ def test_bad_pin_blocks_are_one_error(aws: Clients, keys: dict[str, str]) -> Non
                 OutgoingTranslationAttributes={"IsoFormat0": {"PrimaryAccountNumber": PAN}})
         messages.add((info.value.response["Error"]["Code"], info.value.response["Error"]["Message"]))
     assert len(messages) == 1
+
+
+def test_encrypt_decrypt_and_reencrypt_data(aws: Clients) -> None:
+    # NIST SP 800-38A F.2.1 (CBC-AES128) through a D0 key, then re-encrypted to a second data key
+    from ..test_data_ops import AES_KEY, CBC, IV, PLAIN
+
+    modes = ("Encrypt", "Decrypt", "Wrap", "Unwrap")
+    key = _key(aws, bytes.fromhex(AES_KEY), "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY", "AES_128", *modes)
+    other_clear = bytes(range(16))
+    other = _key(aws, other_clear, "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY", "AES_128", *modes)
+    cbc = {"Symmetric": {"Mode": "CBC", "InitializationVector": IV}}
+    out = aws.data.encrypt_data(KeyIdentifier=key, PlainText=PLAIN, EncryptionAttributes=cbc)
+    assert out["CipherText"].lower() == CBC
+    assert aws.data.decrypt_data(KeyIdentifier=key, CipherText=CBC, DecryptionAttributes=cbc)["PlainText"].lower() \
+        == PLAIN
+    moved = aws.data.re_encrypt_data(IncomingKeyIdentifier=key, OutgoingKeyIdentifier=other, CipherText=CBC,
+                                     IncomingEncryptionAttributes=cbc,
+                                     OutgoingEncryptionAttributes={"Symmetric": {"Mode": "ECB"}})
+    from pinsec import _crypto
+
+    assert moved["CipherText"].lower() == _crypto.aes_ecb_encrypt(other_clear, bytes.fromhex(PLAIN)).hex()
+    with pytest.raises(ClientError) as info:
+        aws.data.encrypt_data(KeyIdentifier=key, PlainText="00" * 15, EncryptionAttributes=cbc)
+    assert info.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_dukpt_data_encryption(aws: Clients, keys: dict[str, str]) -> None:
+    from pinsec import _crypto
+    from pinsec.dukpt import tdes
+
+    working = tdes.derive_working_key(BDK, KSN, tdes.KeyUsage.DATA_REQUEST)
+    out = aws.data.encrypt_data(KeyIdentifier=keys["bdk"], PlainText="00" * 16, EncryptionAttributes={
+        "Dukpt": {"KeySerialNumber": KSN, "Mode": "CBC", "DukptKeyVariant": "REQUEST"}})
+    assert bytes.fromhex(out["CipherText"]) == _crypto.tdes_cbc_encrypt(working, bytes(8), bytes(16))

@@ -20,7 +20,7 @@ IMPLEMENTED = {
     },
     "payment-cryptography-data": {
         "TranslatePinData", "VerifyPinData", "GeneratePinData", "GenerateCardValidationData",
-        "VerifyCardValidationData", "GenerateMac", "VerifyMac",
+        "VerifyCardValidationData", "GenerateMac", "VerifyMac", "EncryptData", "DecryptData", "ReEncryptData",
     },
 }
 _ARN = "arn:aws:payment-cryptography:us-east-1:111122223333:key/0000000000000000"
