@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import ssl
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .._serving import RunningServer, running
 from ..hsm import Hsm
@@ -19,6 +19,7 @@ from ..pin import STANDARD_DECIMALIZATION_TABLE
 from .http import HttpServer
 from .records import Records
 from .service import Service
+from .sigv4 import SigV4
 
 __all__ = ["RunningServer", "Service", "make_server", "running"]
 
@@ -26,13 +27,16 @@ __all__ = ["RunningServer", "Service", "make_server", "running"]
 def make_server(keystore: str | os.PathLike[str] | None = None, *, lmk: bytes | str | None = None,
                 lmk_file: str | os.PathLike[str] | None = None, region: str = "us-east-1",
                 account: str = "111122223333", tls: ssl.SSLContext | None = None,
-                decimalization_tables: Sequence[str] = (STANDARD_DECIMALIZATION_TABLE,)) -> HttpServer:
+                decimalization_tables: Sequence[str] = (STANDARD_DECIMALIZATION_TABLE,),
+                credentials: Mapping[str, str] | None = None) -> HttpServer:
     """An endpoint over an Hsm whose keys persist in ``keystore`` under the LMK (in memory without one); the
     service's records of the keys live in ``<keystore>.aws.json``. IBM 3624 operations take only
-    ``decimalization_tables`` (the table attack mitigation)."""
+    ``decimalization_tables`` (the table attack mitigation). With ``credentials`` (access key id -> secret
+    access key) every request's SigV4 signature is checked against them."""
     if keystore is None:
         hsm, path = Hsm(decimalization_tables=decimalization_tables), None
     else:
         hsm = Hsm(keystore=keystore, lmk=lmk, lmk_file=lmk_file, decimalization_tables=decimalization_tables)
         path = f"{os.fspath(keystore)}.aws.json"
-    return HttpServer(Service(hsm, Records(path, region=region, account=account)), tls=tls)
+    sigv4 = None if credentials is None else SigV4(credentials)
+    return HttpServer(Service(hsm, Records(path, region=region, account=account), sigv4=sigv4), tls=tls)

@@ -25,6 +25,9 @@ STATUS: Final = {
     "ThrottlingException": 429,
     "InternalServerException": 500,
     "ServiceUnavailableException": 503,
+    "IncompleteSignatureException": 403,
+    "InvalidSignatureException": 403,
+    "UnrecognizedClientException": 403,
 }
 
 

@@ -1,7 +1,8 @@
 """The endpoint: one HTTP application for both planes, over an :class:`~pinsec.Hsm` and its key store.
 
 Requests are told apart as botocore sends them: the control plane by its ``X-Amz-Target`` header (JSON
-1.0), the data plane by its REST path. Any SigV4 signature is accepted (the credentials are not checked).
+1.0), the data plane by its REST path. Any SigV4 signature is accepted unless a :class:`SigV4` checker is
+given (``--verify-sigv4``).
 Errors come back in each protocol's shape: ``__type`` in the JSON body for the control plane, the
 ``x-amzn-ErrorType`` header for the data plane, with the model's HTTP status.
 """
@@ -26,6 +27,7 @@ from .attributes import from_tr31
 from .errors import AwsError, from_pinsec, validation
 from .http import HttpRequest, HttpResponse
 from .records import KeyRecord, Records
+from .sigv4 import SigV4
 
 __all__ = ["Service"]
 
@@ -38,9 +40,10 @@ _KEY_PATH: Final = re.compile(r"/keys/([^/]+)/(encrypt|decrypt|reencrypt)")
 class Service:
     """AWS Payment Cryptography's control and data planes over ``hsm``."""
 
-    def __init__(self, hsm: Hsm, records: Records) -> None:
+    def __init__(self, hsm: Hsm, records: Records, *, sigv4: SigV4 | None = None) -> None:
         self.hsm = hsm
         self.records = records
+        self._sigv4 = sigv4
         self._lock = threading.Lock()  # one request at a time touches the records
 
     # ----------------------------------------------------------------------------- helpers for ops
@@ -96,6 +99,8 @@ class Service:
         target = request.headers.get("x-amz-target", "")
         control_plane = target.startswith(_TARGET)
         try:
+            if self._sigv4 is not None:
+                self._sigv4.check(request)
             if request.method != "POST":
                 raise validation("every operation is a POST")
             try:

@@ -77,8 +77,15 @@ def _aws(args: argparse.Namespace) -> Output:
         raise DataError("--port is 0 to 65535", field="port")
     lmk_file = args.lmk_file or os.environ.get("PINSEC_LMK_FILE")
     lmk = None if lmk_file else os.environ.get("PINSEC_LMK")
+    credentials = None
+    if args.verify_sigv4:
+        key_id, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+        if not key_id or not secret:
+            raise DataError("--verify-sigv4 checks against $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY: set both",
+                            code="missing_credentials", field="verify_sigv4")
+        credentials = {key_id: secret}
     server = make_server(args.keystore, lmk=lmk, lmk_file=lmk_file, region=args.region, account=args.account,
-                         tls=_tls(args))
+                         tls=_tls(args), credentials=credentials)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     store = f"key store {args.keystore}" if args.keystore else "keys in memory only"
     scheme = "https" if args.tls_cert else "http"
@@ -108,4 +115,6 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--lmk-file", help="the key store's LMK file (or $PINSEC_LMK_FILE / $PINSEC_LMK)")
     p.add_argument("--region", default="us-east-1", help="region in key ARNs (default us-east-1)")
     p.add_argument("--account", default="111122223333", help="account in key ARNs (12 digits)")
+    p.add_argument("--verify-sigv4", action="store_true",
+                   help="check SigV4 signatures against $AWS_ACCESS_KEY_ID / $AWS_SECRET_ACCESS_KEY (default: any)")
     _tls_options(p)

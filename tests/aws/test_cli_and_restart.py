@@ -70,3 +70,10 @@ def test_serve_aws_refuses_bad_options_in_one_line(argv: list[str], code: str, t
     done = subprocess.run([sys.executable, "-m", "pinsec", "serve", "aws", *argv], capture_output=True, text=True,
                           timeout=60, cwd=tmp_path, env=env)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and code in done.stderr
+
+
+def test_verify_sigv4_needs_the_credentials(tmp_path: Path) -> None:
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("AWS_")}
+    done = subprocess.run([sys.executable, "-m", "pinsec", "serve", "aws", "--verify-sigv4"], capture_output=True,
+                          text=True, timeout=60, cwd=tmp_path, env=env)
+    assert done.returncode == 2 and "missing_credentials" in done.stderr and done.stderr.count("\n") == 1
