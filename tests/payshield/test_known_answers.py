@@ -161,3 +161,19 @@ def test_m6_m8_retail_mac(client: Client) -> None:
     assert client.call(f"M601031008{key}{n}{data}") == ("M7", "00", mac[:8])
     assert client.call(f"M801131008{key}{n}{data}{mac}") == ("M9", "00", "")
     assert client.call(f"M801131008{key}{n}{data}{mac[:-1]}0") == ("M9", "01", "")
+
+
+def test_m0_m2_data_encryption(client: Client) -> None:
+    # NIST SP 800-67 Rev. 1 Appendix B: three-key TDES ECB of "The qufck brown fox jump" (tests/test_data_ops.py)
+    from ..test_data_ops import FOX, FOX_ECB, TDES3
+
+    zek = wrap_under(LMK.kek("00A"), adjust_parity(bytes.fromhex(TDES3)), "T")
+    assert adjust_parity(bytes.fromhex(TDES3)) == bytes.fromhex(TDES3)  # the published key has odd parity
+    n = f"{len(FOX) // 2:04X}"
+    assert client.call(f"M0001100A{zek}{n}{FOX}") == ("M1", "00", "0018" + FOX_ECB)
+    assert client.call(f"M2001100A{zek}{n}{FOX_ECB}") == ("M3", "00", "0018" + FOX.upper())
+    # CBC chains: the response starts with the IV for a following command (the last ciphertext block)
+    rc, err, out = client.call(f"M0011100A{zek}{'0' * 16}{n}{FOX}")
+    assert (rc, err) == ("M1", "00") and out[:16] == out[-16:]
+    assert client.call(f"M2011100A{zek}{'0' * 16}{out[16:20]}{out[20:]}")[2][20:] == FOX.upper()
+    assert client.call(f"M0001100A{zek}0007{FOX[:14]}") == ("M1", "80", "")

@@ -1,0 +1,64 @@
+"""Data encryption: M0 (encrypt) and M2 (decrypt) under a ZEK (key type 00A), ECB or CBC, whole blocks."""
+
+from __future__ import annotations
+
+import binascii
+
+from ...keys import KeyHandle
+from ..fields import CommandError
+from ..request import Request
+from .registry import command
+
+_MODES = {"00": "ECB", "01": "CBC"}
+
+
+def _crypt_fields(req: Request) -> tuple[KeyHandle, str, str, bytes, str | None, str]:
+    """(key, mode, output format, message, IV, mode flag) of M0 / M2."""
+    f = req.fields
+    flag = f.digits(2, "mode flag")
+    mode = _MODES.get(flag)
+    if mode is None:
+        raise CommandError("68", "only ECB (00) and CBC (01)")
+    input_format, output_format = f.text(1, "input format flag"), f.text(1, "output format flag")
+    if input_format not in ("0", "1") or output_format not in ("0", "1"):
+        raise CommandError("15", "format flags are 0 (binary) or 1 (hex)")
+    if f.text(3, "key type") != "00A":
+        raise CommandError("04", "key type: a ZEK, 00A")
+    key = req.key(f.key("ZEK"), key_type="00A", usage="D0")
+    iv = f.hex(16, "IV") if mode == "CBC" else None
+    length = int(f.hex(4, "message length"), 16)
+    raw = f.text(length * (2 if input_format == "1" else 1), "message")  # the length counts bytes
+    f.end()
+    if input_format == "1":
+        try:
+            message = binascii.unhexlify(raw)
+        except binascii.Error:
+            raise CommandError("15", "message is not hex") from None
+    else:
+        message = raw.encode("latin-1")
+    if not message or len(message) % 8:
+        raise CommandError("80", "the message is whole 8-byte blocks")
+    return key, mode, output_format, message, iv, flag
+
+
+def _reply(out: bytes, output_format: str, iv: str | None, last_block: bytes) -> str:
+    body = out.hex().upper() if output_format == "1" else out.decode("latin-1")
+    chained = "" if iv is None else last_block.hex().upper()  # the IV for a following command
+    return chained + f"{len(out):04X}" + body
+
+
+@command("M0")
+def m0(req: Request) -> str:
+    """Mode (00 ECB, 01 CBC), input and output formats, key type 00A, ZEK, [IV], length (4 H), message.
+    [Next IV,] length, ciphertext."""
+    key, mode, output_format, message, iv, _ = _crypt_fields(req)
+    out = req.hsm.encrypt_data(key, message, mode=mode, iv=iv)
+    return _reply(out, output_format, iv, out[-8:])
+
+
+@command("M2")
+def m2(req: Request) -> str:
+    """M0's fields with ciphertext. [Next IV,] length, plaintext."""
+    key, mode, output_format, message, iv, _ = _crypt_fields(req)
+    out = req.hsm.decrypt_data(key, message, mode=mode, iv=iv)
+    return _reply(out, output_format, iv, message[-8:])
