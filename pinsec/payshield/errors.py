@@ -64,7 +64,7 @@ _BY_CODE: Final = {
 def error_code(exc: PinsecError, *, source: bool = True) -> str:
     """The payShield error code for a pinsec error (``source``: the failing key was the command's source
     key, for the parity codes 10 and 11)."""
-    if exc.code == "key_parity":
+    if exc.code in ("key_parity", "key_block_mac"):  # the key did not come out of the LMK intact
         return "10" if source else "11"
     if exc.code in _BY_CODE:
         return _BY_CODE[exc.code]

@@ -1,0 +1,77 @@
+"""S keys: key blocks under the key-block LMK (pinsec's TR-31 version D under the AES LMK) in host
+commands, next to a secret variant LMK."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pinsec import Hsm, KeyAttributes, pinblock
+from pinsec.backends.software import adjust_parity
+from pinsec.errors import InvalidKeyError
+from pinsec.payshield import PayShieldServer, make_hsm, running
+from pinsec.variant_lmk import TEST_LMK, VariantLmk, wrap_under
+
+from .client import Client
+
+LMK = bytes.fromhex("00112233445566778899AABBCCDDEEFF0123456789ABCDEFFEDCBA9876543210")
+SECRET = VariantLmk([bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")] + [bytes.fromhex(p) for p in TEST_LMK[1:]])
+ZPK = adjust_parity(bytes.fromhex("89ABCDEF0123456701234567FEDCBA98"))
+TPK = adjust_parity(bytes.fromhex("0123456789ABCDEF1032547698BADCFE"))
+ACCOUNT = "550000025321"
+
+
+def _stored(lmk: bytes, attributes: KeyAttributes, clear: bytes) -> str:
+    """A key as a key store under ``lmk`` holds it (what `pinsec key` and stored_key_block give)."""
+    store = Hsm(lmk=lmk, authorized=True)
+    return "S" + store.stored_key_block(store.import_clear_key(clear, attributes))
+
+
+@pytest.fixture(scope="module")
+def address(tmp_path_factory: pytest.TempPathFactory) -> object:
+    path = tmp_path_factory.mktemp("lmk") / "lmk.hex"
+    path.write_text(LMK.hex() + "\n")
+    path.chmod(0o600)
+    with running(PayShieldServer(make_hsm(SECRET, lmk_file=path))) as at:
+        yield at
+
+
+def test_an_s_key_serves_as_the_zpk(address: object) -> None:
+    tpk = wrap_under(SECRET.kek("002"), TPK, "U")
+    zpk = _stored(LMK, KeyAttributes("P0", "T", "B"), ZPK)
+    block = pinblock.encipher(TPK, "1234", ACCOUNT + "0").hex().upper()
+    with Client((address.host, address.port)) as c:  # type: ignore[attr-defined]
+        rc, err, out = c.call(f"CA{tpk}{zpk}12{block}0101{ACCOUNT}")
+    assert (rc, err, out[:2], out[-2:]) == ("CB", "00", "04", "01")
+    assert pinblock.decipher(ZPK, out[2:18], ACCOUNT + "0") == "1234"
+
+
+def test_an_s_key_keeps_its_own_attributes_and_lmk(address: object) -> None:
+    tpk = wrap_under(SECRET.kek("002"), TPK, "U")
+    block = pinblock.encipher(TPK, "1234", ACCOUNT + "0").hex().upper()
+    encrypt_only = _stored(LMK, KeyAttributes("P0", "T", "E"), ZPK)  # may encrypt, so may receive: fine
+    mac_key = _stored(LMK, KeyAttributes("M3", "T", "C"), ZPK)        # not a PIN key
+    other_lmk = _stored(bytes(range(32)), KeyAttributes("P0", "T", "B"), ZPK)
+    with Client((address.host, address.port)) as c:  # type: ignore[attr-defined]
+        assert c.call(f"CA{tpk}{encrypt_only}12{block}0101{ACCOUNT}")[1] == "00"
+        assert c.call(f"CA{tpk}{mac_key}12{block}0101{ACCOUNT}")[1] == "29"
+        assert c.call(f"CA{tpk}{other_lmk}12{block}0101{ACCOUNT}")[1] == "11"  # its MAC fails: as a bad parity
+        assert c.call(f"CA{tpk}S{'D0112'}12{block}0101{ACCOUNT}")[1] == "15"  # a truncated key block
+
+
+def test_without_a_key_block_lmk_an_s_key_is_error_12() -> None:
+    zpk = _stored(LMK, KeyAttributes("P0", "T", "B"), ZPK)
+    tpk = wrap_under(SECRET.kek("002"), TPK, "U")
+    block = pinblock.encipher(TPK, "1234", ACCOUNT + "0").hex().upper()
+    with running(PayShieldServer(make_hsm(SECRET))) as at, Client((at.host, at.port)) as c:
+        assert c.call(f"CA{tpk}{zpk}12{block}0101{ACCOUNT}")[1] == "12"
+
+
+def test_the_lmk_file_must_be_private(tmp_path: Path) -> None:
+    path = tmp_path / "lmk.hex"
+    path.write_text(LMK.hex())
+    path.chmod(0o644)
+    with pytest.raises(InvalidKeyError) as info:
+        make_hsm(SECRET, lmk_file=path)
+    assert info.value.code == "lmk_file_permissions"
