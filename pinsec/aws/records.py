@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from ..errors import DataError
 from .errors import AwsError, not_found, validation
 
 __all__ = ["KeyRecord", "Records"]
@@ -49,9 +50,13 @@ class Records:
         self.keys: dict[str, KeyRecord] = {}
         self.aliases: dict[str, str | None] = {}
         if self.path is not None and self.path.exists():
-            data = json.loads(self.path.read_text())
-            self.keys = {k: KeyRecord(**v) for k, v in data["keys"].items()}
-            self.aliases = dict(data["aliases"])
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                self.keys = {k: KeyRecord(**v) for k, v in data["keys"].items()}
+                self.aliases = {str(k): v for k, v in data["aliases"].items()}
+            except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+                raise DataError(f"the key records file {self.path.name} cannot be read ({type(exc).__name__}); "
+                                "restore it from a backup", code="aws_records", field="keystore") from None
 
     def save(self) -> None:
         if self.path is None:

@@ -77,3 +77,14 @@ def test_verify_sigv4_needs_the_credentials(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "pinsec", "serve", "aws", "--verify-sigv4"], capture_output=True,
                           text=True, timeout=60, cwd=tmp_path, env=env)
     assert done.returncode == 2 and "missing_credentials" in done.stderr and done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"keys": [], "aliases": {}}', '{"keys": {"a": {"id": 1}}}', "[]"])
+def test_a_damaged_records_file_is_one_error(tmp_path: Path, content: str) -> None:
+    from pinsec.errors import DataError
+
+    store = tmp_path / "keys.json"
+    Path(f"{store}.aws.json").write_text(content)
+    with pytest.raises(DataError) as info:
+        make_server(store, lmk_file=_lmk_file(tmp_path))
+    assert info.value.code == "aws_records"
