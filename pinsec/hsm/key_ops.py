@@ -15,11 +15,11 @@ from ..errors import (
     KeyPolicyError,
     PinsecError,
     UnsupportedOperation,
-    VerificationError,
 )
 from ..keys import KeyAttributes, KeyHandle, check_label
 from . import policy
-from ._core import _HsmCore, _kcv_matches, _log
+from ._core import _HsmCore, _log
+from .components import combine
 
 _DEFAULT_LENGTH: Final = {"T": 16, "A": 16, "H": 32}
 _LENGTHS: Final = {"T": (16, 24), "A": (16, 24, 32), "H": tuple(range(16, 65))}
@@ -127,30 +127,14 @@ class _KeyOps(_HsmCore):
         Any mismatch raises :class:`VerificationError` naming the component, and nothing is kept."""
         self._authorize("import_key_components")
         attributes = self._attributes(attributes)
-        if isinstance(components, (bytes, bytearray, str)) or not 2 <= len(components) <= 3:
-            raise DataError("a key ceremony takes 2 or 3 components", field="components")
-        if isinstance(kcvs, str) or len(kcvs) != len(components):
-            raise DataError(f"give one KCV per component ({len(components)})", field="kcvs")
-        raw = [parse_hex(p, field=f"component {i + 1}", error=InvalidKeyError) for i, p in enumerate(components)]
-        if len({len(r) for r in raw}) != 1:
-            raise InvalidKeyError("key components differ in length", field="components")
-        n = self._length(attributes, len(raw[0]))
-        label = self._free_label(label)
-        from ..backends.software import check_value
-
-        for i, (part, expected) in enumerate(zip(raw, kcvs, strict=True)):
-            if not _kcv_matches(check_value(part, attributes.algorithm.value), expected):
-                raise VerificationError(f"component {i + 1} does not match its KCV", code="kcv_mismatch",
-                                        field=f"component {i + 1}")
-        combined = bytearray(n)
-        for part in raw:
-            for j, b in enumerate(part):
-                combined[j] ^= b
-        self._gate("import_clear_key")
+        combined = combine(components, kcvs, attributes.algorithm.value)
         try:
+            self._length(attributes, len(combined))
+            label = self._free_label(label)
+            self._gate("import_clear_key")
             stored = self._backend.import_clear_key(bytes(combined), attributes, admit=self._kcv_check(kcv))
         finally:
-            combined[:] = bytes(n)
+            combined[:] = bytes(len(combined))
         handle = self._handle(stored)
         self._audited("import_key_components", handle)
         return self._labelled(handle, label)
