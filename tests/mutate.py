@@ -51,6 +51,7 @@ _HSM_TESTS = ["tests/test_policy.py", "tests/conformance", "tests/test_keystore.
                                                             "key_block_binding", "error_oracles", "keystore_attacks",
                                                             "typed_errors")),
               "tests/test_pkcs11.py"]
+_VARIANT_TESTS = ["tests/test_variant_lmk.py", "tests/attacks/test_variant_lmk.py", "tests/payshield"]
 #: Core module -> the tests that answer for it (its doctests run too).
 TARGETS: dict[str, list[str]] = {
     "pinsec/pinblock.py": _PIN_TESTS,
@@ -72,6 +73,13 @@ TARGETS: dict[str, list[str]] = {
     "pinsec/mac.py": ["tests/test_verification.py", "tests/test_pin.py", "tests/conformance/test_mac.py",
                       "tests/test_vectors_files.py"],
     "pinsec/kcv.py": ["tests/test_tr31.py", "tests/conformance/test_keys.py"],
+    "pinsec/hsm/components.py": ["tests/attacks/test_authorised_state.py", "tests/payshield/test_console.py",
+                                 "tests/test_keystore.py"],
+    "pinsec/hsm/variant_policy.py": _VARIANT_TESTS,
+    "pinsec/hsm/lmk_ops.py": _VARIANT_TESTS,
+    "pinsec/variant_lmk.py": _VARIANT_TESTS,
+    "pinsec/hsm/data_ops.py": ["tests/test_data_ops.py", "tests/aws/test_data.py"],
+    "pinsec/hsm/rsa_ops.py": ["tests/aws/test_import_export.py", "tests/aws/test_control.py"],
     "pinsec/bulk/journal.py": ["tests/test_bulk.py", "tests/attacks/test_bulk_input.py"],
     "pinsec/bulk/records.py": ["tests/test_bulk.py", "tests/attacks/test_bulk_input.py"],
 }
