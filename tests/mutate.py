@@ -142,6 +142,10 @@ def _skipped_nodes(tree: ast.AST) -> set[int]:
             base = node.func.value
             if isinstance(base, ast.Name) and base.id in _LOGGERS:
                 drop(node)
+        call = node.value if isinstance(node, ast.Expr) else None
+        if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and isinstance(call.func.value, ast.Name) and call.func.value.id in _LOGGERS):
+            drop(node)  # the statement too: deleting a log line changes no behaviour
         if isinstance(node, ast.If) and isinstance(node.test, (ast.Name, ast.Compare)):
             text = ast.unparse(node.test)
             if "TYPE_CHECKING" in text or "__name__" in text:
