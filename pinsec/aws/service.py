@@ -61,13 +61,22 @@ class Service:
 
     def new_record(self, handle: KeyHandle, origin: str, kcv_algorithm: Any, *, enabled: bool,
                    tags: dict[str, str]) -> KeyRecord:
+        """The record of a key just made or imported; its check value by ``kcv_algorithm`` (default ANSI_X9_24
+        for TDES keys, CMAC for AES keys, HMAC for HMAC keys). A request the key cannot meet keeps nothing."""
         algorithm = handle.attributes.algorithm.value
-        native = {"T": "ANSI_X9_24", "A": "CMAC", "H": "HMAC"}[algorithm]
-        if kcv_algorithm not in (None, native):
+        method = kcv_algorithm or {"T": "ANSI_X9_24", "A": "CMAC", "H": "HMAC"}[algorithm]
+        try:
+            if algorithm == "H" and method == "HMAC":
+                value = handle.kcv
+            elif algorithm in "TA" and method in ("ANSI_X9_24", "CMAC"):
+                value = self.hsm.check_value(handle, method="legacy" if method == "ANSI_X9_24" else "cmac", length=3)
+            else:
+                raise validation(f"a {algorithm} key has no {method} check value here", "KeyCheckValueAlgorithm")
+        except (AwsError, PinsecError):
             self.hsm.destroy(handle)
-            raise validation(f"the key check value of this key is {native} here", "KeyCheckValueAlgorithm")
+            raise
         now = time.time()
-        record = KeyRecord(handle.id, from_tr31(handle.attributes, handle.length), handle.kcv[:6], native,
+        record = KeyRecord(handle.id, from_tr31(handle.attributes, handle.length), value, method,
                            handle.attributes.exportability.value == "E", origin, now, enabled=enabled,
                            usage_start=now if enabled else None, tags=tags)
         self.records.keys[handle.id] = record

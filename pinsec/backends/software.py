@@ -271,6 +271,11 @@ class SoftwareBackend(VariantLmkSupport, RsaImportSupport):
     def kcv(self, key: KeyHandle) -> str:
         return check_value(self._material(key), key.attributes.algorithm.value)
 
+    def check_value_of(self, key: KeyHandle, method: str, length: int | None) -> str:
+        """A TDES or AES key's check value by ``method`` (legacy: the key encrypting zeros; cmac)."""
+        return kcv.kcv(self._material(key), algorithm=key.attributes.algorithm.value, method=method,  # type: ignore[arg-type]
+                       length=length)
+
     def destroy(self, key: KeyHandle) -> None:
         with self._lock:
             self._record(key)

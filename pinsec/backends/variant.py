@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING
 
-from .. import _crypto, kcv, pinblock
+from .. import _crypto, pinblock
 from ..errors import InvalidKeyError, KeyPolicyError, UnsupportedOperation
 from ..keys import KeyAttributes, KeyHandle
 from ..variant_lmk import VariantLmk, unwrap_under, wrap_under
@@ -102,10 +102,6 @@ class VariantLmkSupport:
         if key.attributes.exportability.value == "N":
             raise KeyPolicyError("key is stored as non-exportable (N)", code="not_exportable", field="exportability")
         return wrap_under(self._material(kek), material, scheme)
-
-    def legacy_check_value(self, key: KeyHandle, length: int) -> str:
-        """The TDES check value of ``key`` (``length`` bytes of the key encrypting zeros: payShield gives 8)."""
-        return kcv.legacy_kcv(self._material(key), algorithm="T", length=length)
 
     # ---------------------------------------------------------------------------- PINs under 02-03
 

@@ -41,7 +41,7 @@ def _form_key(args: argparse.Namespace) -> Output:
     key = hsm.form_lmk_key(args.component, kcvs=args.component_kcv or [], key_type=key_type, usage=usage,
                            kcv=args.kcv)
     cryptogram = hsm.lmk_key(key, key_type=key_type, scheme=args.scheme)
-    check = hsm.legacy_check_value(key, length=3)
+    check = hsm.check_value(key, length=3)
     return Output(f"key under LMK ({key_type}, scheme {args.scheme}): {cryptogram}\nKCV: {check}",
                   {"key": cryptogram, "key_type": key_type, "usage": usage, "kcv": check, "test_lmk": lmk.is_test})
 

@@ -223,6 +223,21 @@ class _KeyOps(_HsmCore):
         self._gate("kcv")
         return self._backend.kcv(key)
 
+    def check_value(self, key: KeyHandle, *, method: str = "legacy", length: int | None = None) -> str:
+        """A TDES or AES key's check value by ``method``: ``legacy`` (the key encrypting a zero block, ANSI
+        X9.24; 3 bytes unless ``length`` says, up to the block) or ``cmac`` (CMAC of zeros, 5 bytes unless
+        ``length`` says). Host commands and the AWS endpoint give them; the software backend computes them."""
+        key = self._known(key)
+        if key.attributes.algorithm.value not in ("T", "A") or method not in ("legacy", "cmac"):
+            raise DataError("check values here are legacy or cmac, of TDES or AES keys", field="method")
+        compute = getattr(self._backend, "check_value_of", None)
+        if compute is None:
+            raise UnsupportedOperation(f"backend {self._backend.name} gives only its own KCVs", code="no_kcv_method",
+                                       field="method")
+        self._gate("kcv")
+        value: str = compute(key, method, length)
+        return value
+
     def destroy(self, key: KeyHandle) -> None:
         """Remove a key from the backend (and from the key store); its material is wiped."""
         key = self._known(key)

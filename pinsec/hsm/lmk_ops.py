@@ -146,14 +146,6 @@ class _LmkOps(_PinOps):
         self._gate("export_key_block")
         return self._variant().wrap_under_key(key, kek, self._scheme(scheme, key))
 
-    def legacy_check_value(self, key: KeyHandle, *, length: int = 8) -> str:
-        """The legacy check value of a TDES key at ``length`` bytes (2-8; host commands give 8 or 3)."""
-        key = self._known(key)
-        if key.attributes.algorithm.value != "T" or isinstance(length, bool) or length not in range(2, 9):
-            raise DataError("a legacy check value here is 2 to 8 bytes of a TDES key", field="length")
-        self._gate("kcv")
-        return self._variant().legacy_check_value(key, length)
-
     # ---------------------------------------------------------------------------------------- PINs
 
     def translate_pin_counted(

@@ -41,8 +41,13 @@ def test_every_algorithm_and_its_check_value(aws: Clients) -> None:
         assert (key["KeyAttributes"]["KeyAlgorithm"], key["KeyCheckValueAlgorithm"]) == (algorithm, method)
     with pytest.raises(ClientError) as info:
         aws.control.create_key(KeyAttributes={**PEK, "KeyAlgorithm": "AES_128"}, Exportable=False,
-                               KeyCheckValueAlgorithm="ANSI_X9_24")
+                               KeyCheckValueAlgorithm="SHA_1")
     assert _code(info) == "ValidationException"
+    before = len(aws.control.list_keys()["Keys"])
+    with pytest.raises(ClientError):
+        aws.control.create_key(KeyAttributes={**PEK, "KeyAlgorithm": "AES_128"}, Exportable=False,
+                               KeyCheckValueAlgorithm="HMAC")
+    assert len(aws.control.list_keys()["Keys"]) == before  # nothing kept
 
 
 def test_usage_stop_start_and_deletion_window(aws: Clients) -> None:
@@ -131,3 +136,12 @@ def test_check_value_is_the_keys(aws: Clients) -> None:
     key = import_clear_by_cryptogram(aws, clear, attributes("TR31_K0_KEY_ENCRYPTION_KEY", "TDES_2KEY", "Encrypt",
                                                             "Decrypt", "Wrap", "Unwrap"))
     assert key["KeyCheckValue"] == kcv.legacy_kcv(clear) == "08D7B4"
+    # the other method on request: CMAC (TDES-CMAC of zeros, SP 800-38B) and, for AES, the legacy one
+    again = import_clear_by_cryptogram(aws, clear, attributes("TR31_K0_KEY_ENCRYPTION_KEY", "TDES_2KEY", "Encrypt",
+                                                              "Decrypt", "Wrap", "Unwrap"), kcv_algorithm="CMAC")
+    assert (again["KeyCheckValue"], again["KeyCheckValueAlgorithm"]) == (kcv.cmac_kcv(clear, algorithm="T",
+                                                                                      length=3), "CMAC")
+    aes = bytes.fromhex("3F419E1CB7079442AA37474C2EFBF8B8")  # TR-31:2018 A.7.4's key
+    legacy = import_clear_by_cryptogram(aws, aes, attributes("TR31_P0_PIN_ENCRYPTION_KEY", "AES_128", "Encrypt",
+                                                             "Decrypt"), bits=3072, kcv_algorithm="ANSI_X9_24")
+    assert legacy["KeyCheckValue"] == kcv.legacy_kcv(aes, algorithm="A")

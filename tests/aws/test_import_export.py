@@ -26,7 +26,7 @@ KBPK_ATTRS = attributes("TR31_K1_KEY_BLOCK_PROTECTION_KEY", "AES_256", "Encrypt"
 
 
 def import_clear_by_cryptogram(aws: Clients, clear: bytes, attrs: dict[str, Any], *, bits: int = 2048,
-                               exportable: bool = False) -> dict[str, Any]:
+                               exportable: bool = False, kcv_algorithm: str | None = None) -> dict[str, Any]:
     """What a sender does: take the wrapping certificate, check its chain, RSA-OAEP-wrap the key, import it."""
     params = aws.control.get_parameters_for_import(KeyMaterialType="KEY_CRYPTOGRAM",
                                                    WrappingKeyAlgorithm=f"RSA_{bits}")
@@ -37,9 +37,10 @@ def import_clear_by_cryptogram(aws: Clients, clear: bytes, attrs: dict[str, Any]
     assert isinstance(public, rsa.RSAPublicKey) and public.key_size == bits
     wrapped = public.encrypt(clear, padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(),
                                                  label=None))
+    extra = {} if kcv_algorithm is None else {"KeyCheckValueAlgorithm": kcv_algorithm}
     return aws.control.import_key(KeyMaterial={"KeyCryptogram": {
         "KeyAttributes": attrs, "Exportable": exportable, "WrappedKeyCryptogram": wrapped.hex().upper(),
-        "ImportToken": params["ImportToken"], "WrappingSpec": "RSA_OAEP_SHA_256"}})["Key"]
+        "ImportToken": params["ImportToken"], "WrappingSpec": "RSA_OAEP_SHA_256"}}, **extra)["Key"]
 
 
 def test_bootstrap_a_kbpk_then_import_a_published_key_block(aws: Clients) -> None:

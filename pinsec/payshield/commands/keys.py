@@ -37,7 +37,7 @@ def _kek(req: Request, text: str, flag: str) -> KeyHandle:
 def _kcv(req: Request, key: KeyHandle, kcv_type: str) -> str:
     if kcv_type not in ("0", "1"):
         raise CommandError("15", "key check value type")
-    return req.hsm.legacy_check_value(key, length=8 if kcv_type == "0" else 3)
+    return req.hsm.check_value(key, length=8 if kcv_type == "0" else 3)
 
 
 @command("A0")
@@ -61,7 +61,7 @@ def a0(req: Request) -> str:
     out = req.hsm.lmk_key(key, key_type=key_type, scheme=lmk_scheme)
     if kek is not None and kek_scheme is not None:
         out += req.hsm.export_key_under_kek(key, kek=kek, scheme=kek_scheme)
-    return out + req.hsm.legacy_check_value(key, length=3)
+    return out + req.hsm.check_value(key, length=3)
 
 
 @command("A6")
@@ -74,7 +74,7 @@ def a6(req: Request) -> str:
     scheme = _scheme(f.text(1, "key scheme (LMK)"))
     f.end()
     key = req.keep(req.hsm.import_key_under_kek(wrapped, kek=zmk, key_type=key_type, usage=_usage(key_type)))
-    return req.hsm.lmk_key(key, key_type=key_type, scheme=scheme) + req.hsm.legacy_check_value(key, length=3)
+    return req.hsm.lmk_key(key, key_type=key_type, scheme=scheme) + req.hsm.check_value(key, length=3)
 
 
 @command("A8")
@@ -88,7 +88,7 @@ def a8(req: Request) -> str:
     key = req.key(f.key("key"), key_type=key_type, usage=_usage(key_type), source=False)
     scheme = _scheme(f.text(1, "key scheme (ZMK)"))
     f.end()
-    return req.hsm.export_key_under_kek(key, kek=kek, scheme=scheme) + req.hsm.legacy_check_value(key, length=3)
+    return req.hsm.export_key_under_kek(key, kek=kek, scheme=scheme) + req.hsm.check_value(key, length=3)
 
 
 @command("BU")
@@ -106,7 +106,7 @@ def bu(req: Request) -> str:
     key = req.key(text, key_type=key_type, usage=_usage(key_type))
     if key.length != {"0": 8, "1": 16, "2": 24}[length_flag]:
         raise CommandError("27", "key length flag does not match the key")
-    return req.hsm.legacy_check_value(key)
+    return req.hsm.check_value(key, length=8)
 
 
 def _translate_zpk_options(req: Request) -> tuple[str, str]:
