@@ -164,6 +164,14 @@ class _HsmCore:
                 code="not_in_device", field=operation,
             )
 
+    def _backend_op(self, name: str, *, lacks: str, code: str, field: str) -> Callable[..., Any]:
+        """An operation only some backends offer (the software backend's LMK forms, data keys ...);
+        :class:`UnsupportedOperation` saying what the backend ``lacks`` otherwise."""
+        op = getattr(self._backend, name, None)
+        if op is None:
+            raise UnsupportedOperation(f"backend {self._backend.name} {lacks}", code=code, field=field)
+        return op  # type: ignore[no-any-return]
+
     def _authorize(self, operation: str) -> None:
         """Clear keys and PINs cross the API only in the Authorised state; refusals are audited too."""
         if not self._authorized:

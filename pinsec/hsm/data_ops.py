@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 from .._hex import parse_hex
-from ..errors import DataError, UnsupportedOperation
+from ..errors import DataError
 from ..keys import KeyHandle
 from . import policy
 from ._core import _HsmCore
@@ -50,10 +50,7 @@ class _DataOps(_HsmCore):
             raw_iv = bytes(block) if iv is None else parse_hex(iv, field="iv", lengths=(block,))
         elif iv is not None:
             raise DataError("ECB takes no IV", field="iv")
-        crypt = getattr(self._backend, "crypt_data", None)
-        if crypt is None:
-            raise UnsupportedOperation(f"backend {self._backend.name} has no data encryption", code="no_data_keys",
-                                       field="key")
+        crypt = self._backend_op("crypt_data", lacks="has no data encryption", code="no_data_keys", field="key")
         self._gate("encrypt_data")
         out: bytes = crypt(key, raw, decrypt=decrypt, mode=mode, iv=raw_iv, ksn=raw_ksn,
                            purpose=f"data_{direction}", dukpt_key_type=dukpt_key_type)

@@ -14,7 +14,6 @@ from ..errors import (
     InvalidKeyError,
     KeyPolicyError,
     PinsecError,
-    UnsupportedOperation,
 )
 from ..keys import KeyAttributes, KeyHandle, check_label
 from . import policy
@@ -197,10 +196,8 @@ class _KeyOps(_HsmCore):
         LMK raises :class:`UnsupportedOperation`.
         """
         key = self._known(key)
-        stored_block = getattr(self._backend, "stored_block", None)
-        if stored_block is None:
-            raise UnsupportedOperation(f"backend {self._backend.name} keeps no LMK-wrapped key blocks",
-                                       code="no_keystore", field="key")
+        stored_block = self._backend_op("stored_block", lacks="keeps no LMK-wrapped key blocks", code="no_keystore",
+                                        field="key")
         block: str = stored_block(key)
         return block
 
@@ -209,10 +206,7 @@ class _KeyOps(_HsmCore):
         it): bulk workers and host commands carry keys this way. Needs an Hsm with an LMK."""
         if not isinstance(key_block, str):
             raise DataError("a key block is a str", field="key_block")
-        adopt = getattr(self._backend, "import_stored_block", None)
-        if adopt is None:
-            raise UnsupportedOperation(f"backend {self._backend.name} has no LMK", code="no_keystore",
-                                       field="key_block")
+        adopt = self._backend_op("import_stored_block", lacks="has no LMK", code="no_keystore", field="key_block")
         handle = self._handle(adopt(key_block))
         _log.info("took key %s %s kcv=%s under the LMK", handle.id, handle.attributes.letters(), handle.kcv)
         return handle
@@ -230,10 +224,8 @@ class _KeyOps(_HsmCore):
         key = self._known(key)
         if key.attributes.algorithm.value not in ("T", "A") or method not in ("legacy", "cmac"):
             raise DataError("check values here are legacy or cmac, of TDES or AES keys", field="method")
-        compute = getattr(self._backend, "check_value_of", None)
-        if compute is None:
-            raise UnsupportedOperation(f"backend {self._backend.name} gives only its own KCVs", code="no_kcv_method",
-                                       field="method")
+        compute = self._backend_op("check_value_of", lacks="gives only its own KCVs", code="no_kcv_method",
+                                   field="method")
         self._gate("kcv")
         value: str = compute(key, method, length)
         return value
