@@ -33,10 +33,13 @@ def make_server(keystore: str | os.PathLike[str] | None = None, *, lmk: bytes | 
     service's records of the keys live in ``<keystore>.aws.json``. IBM 3624 operations take only
     ``decimalization_tables`` (the table attack mitigation). With ``credentials`` (access key id -> secret
     access key) every request's SigV4 signature is checked against them."""
+    # The Authorised state: the service's KeyCryptogram import takes keys wrapped under a public certificate,
+    # a chosen-key import by design; who may call it is the service's access control (--verify-sigv4 here).
     if keystore is None:
-        hsm, path = Hsm(decimalization_tables=decimalization_tables), None
+        hsm, path = Hsm(decimalization_tables=decimalization_tables, authorized=True), None
     else:
-        hsm = Hsm(keystore=keystore, lmk=lmk, lmk_file=lmk_file, decimalization_tables=decimalization_tables)
+        hsm = Hsm(keystore=keystore, lmk=lmk, lmk_file=lmk_file, decimalization_tables=decimalization_tables,
+                  authorized=True)
         path = f"{os.fspath(keystore)}.aws.json"
     sigv4 = None if credentials is None else SigV4(credentials)
     return HttpServer(Service(hsm, Records(path, region=region, account=account), sigv4=sigv4), tls=tls)

@@ -2,7 +2,8 @@
 KeyCryptogram import: the way to bring in the first key-encrypting key, after which keys travel as key
 blocks under it. Needs the software backend.
 
-The private key never leaves the backend; the sender gets its certificate. A key is refused under an RSA
+The private key never leaves the backend; the sender gets its certificate. As the certificate is public, the
+import is a chosen-key import and needs the Authorised state. A key is refused under an RSA
 key weaker than itself (NIST SP 800-57 comparable strengths, rounded the way the service allows them):
 RSA-2048 carries TDES keys, RSA-3072 also AES-128, RSA-4096 every AES key.
 """
@@ -59,9 +60,12 @@ class _RsaOps(_HsmCore):
 
     def import_rsa_wrapped_key(self, cryptogram: bytes | str, attributes: KeyAttributes, *, import_token: str,
                                hash_name: str = "sha256") -> KeyHandle:
-        """A symmetric key RSA-OAEP-wrapped under the wrapping key of ``import_token``; its attributes are
-        the caller's, as for a KEK-wrapped key without a block header. Refused when the RSA key is weaker
-        than the key; every unwrap failure is one ``bad_cryptogram``."""
+        """Authorised state only: a symmetric key RSA-OAEP-wrapped under the wrapping key of
+        ``import_token``; its attributes are the caller's. The wrapping key's certificate is public, so
+        anyone can wrap a key they chose: to the default state's promise this is a clear key import (a
+        chosen PIN key would take translated PINs out), audited like one. Refused when the RSA key is
+        weaker than the key; every unwrap failure is one ``bad_cryptogram``."""
+        self._authorize("import_rsa_wrapped_key")
         attributes = self._attributes(attributes)
         if not isinstance(import_token, str):
             raise DataError("an import token is a str", field="import_token")
@@ -77,5 +81,5 @@ class _RsaOps(_HsmCore):
         self._gate("import_key_block")
         handle = self._handle(backend.import_rsa_wrapped(import_token, raw, attributes, hash_name=hash_name,
                                                           admit=admit))
-        _log.info("imported an RSA-wrapped key as %s %s kcv=%s", handle.id, attributes.letters(), handle.kcv)
+        self._audited("import_rsa_wrapped_key", handle)
         return handle

@@ -29,11 +29,17 @@ def _attacks(w: World) -> dict[str, object]:
         "encrypt_pin": lambda: w.hsm.encrypt_pin("1234", pan=PAN, key=w.keys["tdes_zpk"], format=0),
         "check_pin": lambda: w.hsm.check_pin(block, key=w.keys["tdes_zpk"], format=0, pan=PAN, pin="83920174"),
         "export_clear_key": lambda: w.hsm.export_clear_key(w.keys["tdes_zpk"]),
+        # the wrapping certificate is public: anyone could wrap a PIN key they chose and translate PINs to it
+        "import_rsa_wrapped_key": lambda: w.hsm.import_rsa_wrapped_key("00" * 256, ZPK,
+                                                                       import_token="import-token-" + "0" * 32),
+        # a payShield console operation: components in clear
+        "form_lmk_key": lambda: w.hsm.form_lmk_key([half, other], kcvs=["000000", "000000"], key_type="001",
+                                                   usage="P0"),
     }
 
 
 @pytest.mark.parametrize("operation", ["import_clear_key", "import_key_components", "encrypt_pin", "check_pin",
-                                       "export_clear_key"])
+                                       "export_clear_key", "import_rsa_wrapped_key", "form_lmk_key"])
 def test_default_state_refuses_clear_material(world: World, operation: str, caplog: pytest.LogCaptureFixture
                                               ) -> None:
     caplog.set_level(logging.INFO, logger="pinsec.audit")
@@ -89,3 +95,4 @@ def test_cli_import_needs_authorized(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "not_authorized" in err and err.count("\n") == 1 and TDES_ZPK.hex().upper() not in err.upper()
     assert main([*argv, "--authorized"]) == 0
     assert json.loads(capsys.readouterr().out)["exportability"] == "N"
+

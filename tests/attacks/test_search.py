@@ -2,7 +2,8 @@
 
 The machine holds a default-state Hsm over a backend where a rig planted keys with published clear values
 and PIN blocks of PINs it knows. It generates, imports and exports key blocks, translates, derives DUKPT
-keys, computes and verifies MACs, verifies PINs, generates PINs, reads KCVs, in any order and with any
+keys, computes and verifies MACs, verifies PINs, generates PINs, reads KCVs, encrypts and decrypts data
+(with data keys, and with every other key to see it refused), in any order and with any
 key in any role. After every step it checks that nothing any call returned or raised, as bytes or as text,
 contains a clear PIN, a planted clear PIN block, or the clear bytes of any key the backend holds (planted,
 generated, imported or derived: the test reads them from the backend's own records, which no public call
@@ -172,11 +173,23 @@ def machine_for(factory: Callable[[], Backend]) -> type[RuleBasedStateMachine]:
             self._call(lambda: self.hsm.encrypt_pin(PINS[0], pan=PANS[0], key=key, format=0))
             block, fmt, pan, ksn, src = item
             self._call(lambda: self.hsm.check_pin(block, key=src, format=fmt, pan=pan, ksn=ksn, pin=PINS[0]))
+            self._call(lambda: self.hsm.import_rsa_wrapped_key("00" * 256, KeyAttributes("P0", "T", "B"),
+                                                               import_token="import-token-" + "0" * 32))
+
+        @rule(key=keys, item=blocks, ksn=st.sampled_from([None, TDES_KSN, AES_KSN]), decrypt=st.booleans(),
+              mode=st.sampled_from(["ECB", "CBC"]))
+        def data(self, key: KeyHandle, item: tuple[bytes, int, str, str | None, KeyHandle], ksn: str | None,
+                 decrypt: bool, mode: str) -> None:
+            # data keys on anything: PIN blocks, and their DUKPT data variants on terminal blocks
+            crypt = self.hsm.decrypt_data if decrypt else self.hsm.encrypt_data
+            self._call(lambda: crypt(key, item[0], mode=mode, ksn=ksn))
 
         @rule(key=keys)
         def kcv(self, key: KeyHandle) -> None:
             self._call(lambda: self.hsm.kcv(key))
             self._call(lambda: self.hsm.stored_key_block(key))
+            self._call(lambda: self.hsm.check_value(key, length=8))
+            self._call(lambda: self.hsm.check_value(key, method="cmac", length=16))
 
         @invariant()
         def nothing_clear_came_out(self) -> None:
