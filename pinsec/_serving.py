@@ -10,7 +10,37 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["RunningServer", "Startable", "running"]
+__all__ = ["Connections", "RunningServer", "Startable", "running"]
+
+
+class Connections:
+    """The open client connections of a server, so that closing it ends them all at once (a TLS peer
+    that never answers the closing handshake included)."""
+
+    def __init__(self) -> None:
+        self._open: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
+
+    def add(self, writer: asyncio.StreamWriter) -> asyncio.Task[None]:
+        task = asyncio.current_task()
+        assert task is not None
+        self._open[task] = writer
+        return task
+
+    async def finish(self, task: asyncio.Task[None], writer: asyncio.StreamWriter) -> None:
+        """A connection's own end: close it, waiting a moment for the peer (TLS), then abort."""
+        self._open.pop(task, None)
+        writer.close()
+        try:
+            await asyncio.wait_for(writer.wait_closed(), timeout=1)
+        except (OSError, asyncio.TimeoutError, asyncio.CancelledError):
+            writer.transport.abort()
+
+    async def close_all(self) -> None:
+        for task, writer in list(self._open.items()):
+            writer.transport.abort()
+            task.cancel()
+        await asyncio.gather(*self._open, return_exceptions=True)
+        self._open.clear()
 
 
 class Startable(Protocol):

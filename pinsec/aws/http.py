@@ -14,6 +14,8 @@ from typing import Final
 
 import h11
 
+from .._serving import Connections
+
 __all__ = ["HttpRequest", "HttpResponse", "HttpServer"]
 
 _log = logging.getLogger("pinsec.aws")
@@ -46,7 +48,7 @@ class HttpServer:
         self._app = app
         self._tls = tls
         self._server: asyncio.Server | None = None
-        self._clients: set[asyncio.Task[None]] = set()
+        self._connections = Connections()
 
     async def start(self, host: str = "127.0.0.1", port: int = 4566) -> tuple[str, int]:
         self._server = await asyncio.start_server(self._client, host, port, ssl=self._tls)
@@ -56,14 +58,10 @@ class HttpServer:
     async def close(self) -> None:
         if self._server is not None:
             self._server.close()
-        for task in list(self._clients):
-            task.cancel()
-        await asyncio.gather(*self._clients, return_exceptions=True)
+        await self._connections.close_all()
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._clients.add(task)
+        task = self._connections.add(writer)
         conn = h11.Connection(h11.SERVER, max_incomplete_event_size=64 * 1024)
         try:
             while True:
@@ -81,10 +79,7 @@ class HttpServer:
         except (ConnectionError, asyncio.CancelledError, asyncio.IncompleteReadError):
             pass
         finally:
-            self._clients.discard(task)
-            writer.close()
-            with contextlib.suppress(ConnectionError, ssl.SSLError, asyncio.CancelledError):
-                await writer.wait_closed()
+            await self._connections.finish(task, writer)
 
     @staticmethod
     async def _read(conn: h11.Connection, reader: asyncio.StreamReader) -> HttpRequest | None:

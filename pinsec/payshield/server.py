@@ -5,10 +5,10 @@ holding up only its own connection."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import ssl
 
+from .._serving import Connections
 from ..errors import DataError
 from ..hsm import Hsm
 from .wire import answer, frame
@@ -28,7 +28,7 @@ class PayShieldServer:
         self.header_length = header_length
         self._tls = tls
         self._server: asyncio.Server | None = None
-        self._clients: set[asyncio.Task[None]] = set()
+        self._connections = Connections()
 
     async def start(self, host: str = "127.0.0.1", port: int = 1500) -> tuple[str, int]:
         """Listen; the (host, port) actually bound (port 0 picks a free one)."""
@@ -46,17 +46,11 @@ class PayShieldServer:
         """Stop listening and end every connection."""
         if self._server is not None:
             self._server.close()
-        for task in list(self._clients):
-            task.cancel()
-        await asyncio.gather(*self._clients, return_exceptions=True)
-        if self._server is not None:
-            await self._server.wait_closed()
+        await self._connections.close_all()
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info("peername")
-        task = asyncio.current_task()
-        assert task is not None
-        self._clients.add(task)
+        task = self._connections.add(writer)
         try:
             while True:
                 size = int.from_bytes(await reader.readexactly(2), "big")
@@ -66,8 +60,5 @@ class PayShieldServer:
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
             pass  # the client went away (mid-frame too) or the server is closing: nothing can be answered
         finally:
-            self._clients.discard(task)
-            writer.close()
-            with contextlib.suppress(ConnectionError, ssl.SSLError, asyncio.CancelledError):
-                await writer.wait_closed()
+            await self._connections.finish(task, writer)
             _log.debug("client %s gone", peer)
