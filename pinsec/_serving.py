@@ -5,42 +5,58 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import ssl
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["Connections", "RunningServer", "Startable", "running"]
+__all__ = ["RunningServer", "Startable", "StreamServer", "running"]
 
 
-class Connections:
-    """The open client connections of a server, so that closing it ends them all at once (a TLS peer
-    that never answers the closing handshake included)."""
+class StreamServer:
+    """A TCP server (TLS with ``tls``) serving each connection in :meth:`serve_connection`; closing it
+    stops listening and ends every open connection at once, a TLS peer that never answers the closing
+    handshake included."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, tls: ssl.SSLContext | None = None) -> None:
+        self._tls = tls
+        self._server: asyncio.Server | None = None
         self._open: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
 
-    def add(self, writer: asyncio.StreamWriter) -> asyncio.Task[None]:
-        task = asyncio.current_task()
-        assert task is not None
-        self._open[task] = writer
-        return task
+    async def start(self, host: str, port: int) -> tuple[str, int]:
+        """Listen; the (host, port) actually bound (port 0 picks a free one)."""
+        self._server = await asyncio.start_server(self._client, host, port, ssl=self._tls)
+        address = self._server.sockets[0].getsockname()
+        return address[0], address[1]
 
-    async def finish(self, task: asyncio.Task[None], writer: asyncio.StreamWriter) -> None:
-        """A connection's own end: close it, waiting a moment for the peer (TLS), then abort."""
-        self._open.pop(task, None)
-        writer.close()
-        try:
-            await asyncio.wait_for(writer.wait_closed(), timeout=1)
-        except (OSError, asyncio.TimeoutError, asyncio.CancelledError):
-            writer.transport.abort()
-
-    async def close_all(self) -> None:
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
         for task, writer in list(self._open.items()):
             writer.transport.abort()
             task.cancel()
         await asyncio.gather(*self._open, return_exceptions=True)
         self._open.clear()
+
+    async def serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        raise NotImplementedError
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._open[task] = writer
+        try:
+            await self.serve_connection(reader, writer)
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
+            pass  # the client went away (mid-message too) or the server is closing
+        finally:
+            self._open.pop(task, None)
+            writer.close()
+            try:
+                await asyncio.wait_for(writer.wait_closed(), timeout=1)
+            except (OSError, asyncio.TimeoutError, asyncio.CancelledError):
+                writer.transport.abort()
 
 
 class Startable(Protocol):

@@ -14,7 +14,7 @@ from typing import Final
 
 import h11
 
-from .._serving import Connections
+from .._serving import StreamServer
 
 __all__ = ["HttpRequest", "HttpResponse", "HttpServer"]
 
@@ -41,45 +41,31 @@ class HttpResponse:
 App = Callable[[HttpRequest], HttpResponse]
 
 
-class HttpServer:
+class HttpServer(StreamServer):
     """Serves ``app`` over HTTP/1.1 (optionally TLS) on many keep-alive connections."""
 
     def __init__(self, app: App, *, tls: ssl.SSLContext | None = None) -> None:
+        super().__init__(tls=tls)
         self._app = app
-        self._tls = tls
-        self._server: asyncio.Server | None = None
-        self._connections = Connections()
 
     async def start(self, host: str = "127.0.0.1", port: int = 4566) -> tuple[str, int]:
-        self._server = await asyncio.start_server(self._client, host, port, ssl=self._tls)
-        address = self._server.sockets[0].getsockname()
-        return address[0], address[1]
+        return await super().start(host, port)
 
-    async def close(self) -> None:
-        if self._server is not None:
-            self._server.close()
-        await self._connections.close_all()
-
-    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = self._connections.add(writer)
+    async def serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Requests in, responses out, while the connection is kept alive; a 400 for what h11 refuses."""
         conn = h11.Connection(h11.SERVER, max_incomplete_event_size=64 * 1024)
         try:
             while True:
                 request = await self._read(conn, reader)
                 if request is None:
-                    break
-                response = self._app(request)
-                await self._send(conn, writer, response)
+                    return
+                await self._send(conn, writer, self._app(request))
                 if conn.our_state is h11.MUST_CLOSE or conn.their_state is h11.MUST_CLOSE:
-                    break
+                    return
                 conn.start_next_cycle()
         except h11.RemoteProtocolError as exc:
             with contextlib.suppress(Exception):
                 await self._send(conn, writer, HttpResponse(exc.error_status_hint, b""))
-        except (ConnectionError, asyncio.CancelledError, asyncio.IncompleteReadError):
-            pass
-        finally:
-            await self._connections.finish(task, writer)
 
     @staticmethod
     async def _read(conn: h11.Connection, reader: asyncio.StreamReader) -> HttpRequest | None:

@@ -85,6 +85,14 @@ class Fields:
             return tag.upper() + self.hex(_SCHEMED[tag.upper()], what)
         return self.hex(plain, what)
 
+    def message(self, *, hex_input: bool) -> bytes:
+        """A message length (4 H, in bytes) and the message: its bytes as sent, or, with ``hex_input``, the
+        bytes of its hex digits (twice as many characters)."""
+        length = int(self.hex(4, "message length"), 16)
+        if hex_input:
+            return bytes.fromhex(self.hex(2 * length, "message"))
+        return self.text(length, "message").encode("latin-1")
+
     def until(self, stop: str, what: str) -> str:
         """Characters up to (not including) ``stop``, which is consumed."""
         end = self._text.find(stop, self._at)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import binascii
-
 from ...keys import KeyHandle
 from ..fields import CommandError
 from ..request import Request
@@ -26,16 +24,8 @@ def _crypt_fields(req: Request) -> tuple[KeyHandle, str, str, bytes, str | None,
         raise CommandError("04", "key type: a ZEK, 00A")
     key = req.key(f.key("ZEK"), key_type="00A", usage="D0")
     iv = f.hex(16, "IV") if mode == "CBC" else None
-    length = int(f.hex(4, "message length"), 16)
-    raw = f.text(length * (2 if input_format == "1" else 1), "message")  # the length counts bytes
+    message = f.message(hex_input=input_format == "1")
     f.end()
-    if input_format == "1":
-        try:
-            message = binascii.unhexlify(raw)
-        except binascii.Error:
-            raise CommandError("15", "message is not hex") from None
-    else:
-        message = raw.encode("latin-1")
     if not message or len(message) % 8:
         raise CommandError("80", "the message is whole 8-byte blocks")
     return key, mode, output_format, message, iv, flag

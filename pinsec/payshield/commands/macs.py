@@ -3,8 +3,6 @@ whole messages (mode flag 0)."""
 
 from __future__ import annotations
 
-import binascii
-
 from ...keys import KeyHandle
 from ..fields import CommandError
 from ..request import Request
@@ -35,15 +33,7 @@ def _mac_fields(req: Request) -> tuple[KeyHandle, bytes, int, int]:
     if key_type not in ("003", "008"):
         raise CommandError("04", "key type")
     key = req.key(f.key("MAC key"), key_type=key_type, usage=usage)
-    length = int(f.hex(4, "message length"), 16)
-    raw = f.text(length * (2 if input_format == "1" else 1), "message")
-    if input_format == "1":
-        try:
-            message = binascii.unhexlify(raw)
-        except binascii.Error:
-            raise CommandError("15", "message is not hex") from None
-    else:
-        message = raw.encode("latin-1")
+    message = f.message(hex_input=input_format == "1")
     if padding == "0" and len(message) % 8:
         raise CommandError("80", "without padding the message is whole 8-byte blocks")
     return key, message, 4 if size == "0" else 8, max(1, int(padding))
