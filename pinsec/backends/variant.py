@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING
 
-from .. import _crypto, pinblock
+from .. import _crypto, pin, pinblock
 from ..errors import InvalidKeyError, KeyPolicyError, UnsupportedOperation
 from ..keys import KeyAttributes, KeyHandle
 from ..variant_lmk import VariantLmk, unwrap_under, wrap_under
@@ -116,6 +116,24 @@ class VariantLmkSupport:
         digits = self._lmk().decrypt_pin(lmk_pin, account)
         try:
             return pinblock.encipher_digits(self._pin_key(dst), digits, pan, format=dst.format)
+        finally:
+            _crypto.wipe(digits)
+
+    def random_lmk_pin(self, length: int, account: str) -> str:
+        """A random PIN of ``length`` digits, born under LMK pair 02-03."""
+        digits = pin.generate_pin(length)
+        try:
+            return self._lmk().encrypt_pin(digits, account)
+        finally:
+            _crypto.wipe(digits)
+
+    def lmk_pin_from_offset(self, offset: str, account: str, how: PinVerification) -> str:
+        """The PIN an IBM 3624 offset gives (natural PIN + offset), under LMK pair 02-03."""
+        clear = pin.ibm3624_pin_from_offset(self._material(how.pvk), offset, how.validation_data,
+                                            how.decimalization_table)
+        digits = bytearray(clear.encode("ascii"))  # the str lives only for this call
+        try:
+            return self._lmk().encrypt_pin(digits, account)
         finally:
             _crypto.wipe(digits)
 

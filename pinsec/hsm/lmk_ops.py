@@ -201,6 +201,30 @@ class _LmkOps(_PinOps):
         self._gate("translate_pin")
         return _lmk_pin(lambda: backend.lmk_pin_to_block(lmk_pin, account, side, pan))
 
+    def generate_lmk_pin(self, *, length: int, account: str) -> str:
+        """A random PIN of ``length`` (4-12) digits, returned only under LMK pair 02-03 for ``account``."""
+        if isinstance(length, bool) or not isinstance(length, int) or not 4 <= length <= 12:
+            raise DataError("PIN length must be 4 to 12", field="length")
+        account = self._account(account)
+        backend = self._variant()
+        self._gate("generate_pin")
+        return backend.random_lmk_pin(length, account)
+
+    def lmk_pin_from_offset(
+        self, offset: str, *, account: str, pvk: KeyHandle, validation_data: str,
+        decimalization_table: str | None = None,
+    ) -> str:
+        """The PIN an IBM 3624 offset gives under the PVK (V1, mode C or G), returned only under LMK pair
+        02-03 (issuers re-derive a customer's PIN this way to mail or re-encrypt it)."""
+        how = self._verification(pvk, "ibm3624", validation_data, decimalization_table, None, None,
+                                 modes={"C", "G", "N"})
+        if not (isinstance(offset, str) and 4 <= len(offset) <= 12 and offset.isascii() and offset.isdigit()):
+            raise DataError("an offset is 4 to 12 decimal digits", field="offset")
+        account = self._account(account)
+        backend = self._variant()
+        self._gate("pin_verification_value")
+        return backend.lmk_pin_from_offset(offset, account, how)
+
     def lmk_pin_verification_value(
         self, lmk_pin: str, *, account: str, pan: str | None, pvk: KeyHandle, method: str = "ibm3624",
         pvki: str | None = None, validation_data: str | None = None, decimalization_table: str | None = None,

@@ -177,3 +177,43 @@ def test_m0_m2_data_encryption(client: Client) -> None:
     assert (rc, err) == ("M1", "00") and out[:16] == out[-16:]
     assert client.call(f"M2011100A{zek}{'0' * 16}{out[16:20]}{out[20:]}")[2][20:] == FOX.upper()
     assert client.call(f"M0001100A{zek}0007{FOX[:14]}") == ("M1", "80", "")
+
+
+def test_fc_fe_translate_a_tpk_between_zmk_and_lmk(client: Client) -> None:
+    assert client.call("FC" + v.FC[0]) == ("FD", "00", v.FC[1])
+    assert client.call("FE" + v.FE[0]) == ("FF", "00", v.FE[1])
+
+
+def test_hc_gives_one_new_key_under_the_current_key_and_the_lmk(client: Client) -> None:
+    rc, err, out = client.call("HC" + v.TPK)
+    assert (rc, err, len(out)) == ("HD", "00", 66)
+    current = _clear(v.TPK, "002")
+    assert unwrap_under(current, out[:33])[1] == _clear(out[33:], "002")
+    assert _clear(out[33:], "002") != current
+
+
+def test_gm_hashes(client: Client) -> None:
+    for hash_id, digest in v.GM.items():
+        rc, err, out = client.call(f"GM{hash_id}{len(v.FOX):05d}{v.FOX}")
+        assert (rc, err, out.encode("latin-1").hex().upper()) == ("GN", "00", digest)
+    assert client.call(f"GM99{len(v.FOX):05d}{v.FOX}")[1] == "05"
+
+
+def test_ja_generates_a_pin_under_the_lmk(client: Client) -> None:
+    for length in (4, 6, 12):
+        rc, err, lmk_pin = client.call(f"JA{v.ACCOUNT_1234}{length:02d}")
+        assert (rc, err, len(lmk_pin)) == ("JB", "00", length + 1)
+        block = client.call(f"JG{v.ZPK}01{v.ACCOUNT_1234}{lmk_pin}")[2]
+        pin = pinblock.decipher(_clear(v.ZPK, "001"), block, v.ACCOUNT_1234 + "0")
+        assert len(pin) == length
+    assert client.call(f"JA{v.ACCOUNT_1234}03")[1] == "24"
+
+
+def test_ee_derives_the_pin_of_an_ibm_offset(client: Client) -> None:
+    # psec's ibm3624-2: offset 1111 under the published PVK and table stands for PIN 5635
+    x = _vector("pin_verification.json", "ibm3624-1-offset")
+    pvk = _under_lmk(str(x["pvk"]), "002")
+    rc, err, lmk_pin = client.call(f"EE{pvk}1111FFFFFFFF{IBM_TAIL}")
+    assert (rc, err) == ("EF", "00")
+    block = client.call(f"JG{v.ZPK}01{IBM_ACCOUNT}{lmk_pin}")[2]
+    assert pinblock.decipher(_clear(v.ZPK, "001"), block, IBM_ACCOUNT + "0") == "5635"

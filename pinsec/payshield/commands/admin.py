@@ -1,7 +1,8 @@
-"""Diagnostics: NC (LMK check value and firmware), NO (status), B2 (echo)."""
+"""Diagnostics and utilities: NC (LMK check value and firmware), NO (status), B2 (echo), GM (hash)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Final
 
 from ..fields import CommandError
@@ -38,3 +39,21 @@ def b2(req: Request) -> str:
     data = f.text(n, "data")
     f.end()  # data longer than its length is left over: error 15
     return data
+
+
+#: GM hash identifiers (payShield host command manual) -> hashlib names.
+_HASHES = {"01": "sha1", "02": "md5", "05": "sha224", "06": "sha256", "07": "sha384", "08": "sha512"}
+
+
+@command("GM")
+def gm(req: Request) -> str:
+    """Hash a data block: hash identifier (2 N), data length (5 N), data. The hash, in binary. (No key is
+    involved: a digest, not a cipher.)"""
+    f = req.fields
+    name = _HASHES.get(f.digits(2, "hash identifier"))
+    if name is None:
+        raise CommandError("05", "hash identifier")
+    length = f.number(5, "data length")
+    data = f.text(length, "data")
+    f.end()
+    return hashlib.new(name, data.encode("latin-1")).digest().decode("latin-1")

@@ -1,7 +1,10 @@
 """Key management: A0 (generate), A6 (import under a ZMK), A8 (export under a ZMK), BU (check value),
-FA (ZPK from ZMK to LMK), GC (ZPK from LMK to ZMK)."""
+FA and GC (ZPK from ZMK to LMK and back), FC and FE (TMK, TPK or PVK likewise), HC (a new TMK, TPK or
+PVK under the current one)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from ...hsm.variant_policy import KEY_TYPES
 from ...keys import KeyHandle
@@ -109,8 +112,8 @@ def bu(req: Request) -> str:
     return req.hsm.check_value(key, length=8)
 
 
-def _translate_zpk_options(req: Request) -> tuple[str, str]:
-    """The optional ``;`` + ZMK scheme, LMK scheme and KCV type of FA and GC (defaults: U, U, 16 H)."""
+def _translate_options(req: Request) -> tuple[str, str]:
+    """The optional ``;`` + ZMK scheme, LMK scheme and KCV type of FA, FC, GC, FE (defaults: U, U, 16 H)."""
     f = req.fields
     if not f.optional(";"):
         return "UU", "0"
@@ -118,24 +121,51 @@ def _translate_zpk_options(req: Request) -> tuple[str, str]:
     return schemes, f.text(1, "key check value type")
 
 
-@command("FA")
-def fa(req: Request) -> str:
-    """ZPK from ZMK to LMK: ZMK, ZPK under the ZMK [; ZMK scheme, LMK scheme, KCV type]. ZPK under LMK, KCV."""
+def _from_zmk(req: Request, key_type: str, usage: str) -> str:
+    """ZMK, key under the ZMK [; ZMK scheme, LMK scheme, KCV type]. Key under LMK, KCV (16 H or 6 H)."""
     f = req.fields
     zmk = _kek(req, f.key("ZMK"), "0")
-    wrapped = f.key("ZPK under ZMK")
-    schemes, kcv_type = _translate_zpk_options(req)
+    wrapped = f.key("key under ZMK")
+    schemes, kcv_type = _translate_options(req)
     f.end()
-    zpk = req.keep(req.hsm.import_key_under_kek(wrapped, kek=zmk, key_type="001", usage="P0"))
-    return req.hsm.lmk_key(zpk, key_type="001", scheme=_scheme(schemes[1])) + _kcv(req, zpk, kcv_type)
+    key = req.keep(req.hsm.import_key_under_kek(wrapped, kek=zmk, key_type=key_type, usage=usage))
+    return req.hsm.lmk_key(key, key_type=key_type, scheme=_scheme(schemes[1])) + _kcv(req, key, kcv_type)
 
 
-@command("GC")
-def gc(req: Request) -> str:
-    """ZPK from LMK to ZMK: ZMK, ZPK under LMK [; ZMK scheme, LMK scheme, KCV type]. ZPK under ZMK, KCV."""
+def _to_zmk(req: Request, key_type: str, usage: str) -> str:
+    """ZMK, key under LMK [; ZMK scheme, LMK scheme, KCV type]. Key under the ZMK, KCV (16 H or 6 H)."""
     f = req.fields
     zmk = _kek(req, f.key("ZMK"), "0")
-    zpk = req.key(f.key("ZPK"), key_type="001", usage="P0", source=False)
-    schemes, kcv_type = _translate_zpk_options(req)
+    key = req.key(f.key("key"), key_type=key_type, usage=usage, source=False)
+    schemes, kcv_type = _translate_options(req)
     f.end()
-    return req.hsm.export_key_under_kek(zpk, kek=zmk, scheme=_scheme(schemes[0])) + _kcv(req, zpk, kcv_type)
+    return req.hsm.export_key_under_kek(key, kek=zmk, scheme=_scheme(schemes[0])) + _kcv(req, key, kcv_type)
+
+
+def _register(code: str, impl: Callable[[Request, str, str], str], key_type: str, usage: str, what: str) -> None:
+    """FA / GC (ZPK) and FC / FE (TMK, TPK or PVK) share their layouts."""
+    def handler(req: Request) -> str:
+        return impl(req, key_type, usage)
+
+    handler.__doc__ = f"{what}: {impl.__doc__}"
+    command(code)(handler)
+
+
+for _code, _impl, _type, _what in (("FA", _from_zmk, "001", "ZPK from ZMK to LMK"),
+                                   ("GC", _to_zmk, "001", "ZPK from LMK to ZMK"),
+                                   ("FC", _from_zmk, "002", "TMK, TPK or PVK from ZMK to LMK"),
+                                   ("FE", _to_zmk, "002", "TMK, TPK or PVK from LMK to ZMK")):
+    _register(_code, _impl, _type, "P0", _what)
+
+
+@command("HC")
+def hc(req: Request) -> str:
+    """Generate a TMK, TPK or PVK: the current key (key type 002, serving as a TMK), [; scheme under the
+    current key, LMK scheme]. The new key under the current key, and under LMK."""
+    f = req.fields
+    current = req.key(f.key("current key"), key_type="002", usage="K0")
+    schemes = f.text(2, "key schemes") if f.optional(";") else "UU"
+    f.end()
+    key = req.keep(req.hsm.generate_lmk_key(key_type="002", usage="P0", length=24 if schemes[1] in "TY" else 16))
+    return (req.hsm.export_key_under_kek(key, kek=current, scheme=_scheme(schemes[0]))
+            + req.hsm.lmk_key(key, key_type="002", scheme=_scheme(schemes[1])))

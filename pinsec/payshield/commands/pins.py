@@ -1,6 +1,7 @@
 """PIN commands: CA (TPK to ZPK), CC (ZPK to ZPK), CI (TDES DUKPT to ZPK), JC and JE (TPK or ZPK to LMK),
 JG (LMK to ZPK), DC and EC (verify against a Visa PVV), DA and EA (verify against an IBM 3624 offset),
-DG (Visa PVV of a PIN under the LMK), DE (IBM 3624 offset of a PIN under the LMK)."""
+DG (Visa PVV of a PIN under the LMK), DE (IBM 3624 offset of a PIN under the LMK), JA (a random PIN under
+the LMK), EE (the PIN of an IBM 3624 offset, under the LMK)."""
 
 from __future__ import annotations
 
@@ -182,6 +183,34 @@ def de(req: Request) -> str:
                                                 method="ibm3624", validation_data=data, decimalization_table=table,
                                                 pin_check_length=check_length)
     return offset.ljust(12, "F")
+
+
+@command("JA")
+def ja(req: Request) -> str:
+    """Generate a random PIN: account, PIN length (2 N). The PIN under LMK pair 02-03."""
+    f = req.fields
+    account = f.digits(12, "account number")
+    length = f.number(2, "PIN length")
+    f.end()
+    if not 4 <= length <= 12:
+        raise CommandError("24", "PIN length")
+    return req.hsm.generate_lmk_pin(length=length, account=account)
+
+
+@command("EE")
+def ee(req: Request) -> str:
+    """Derive a PIN by the IBM method: PVK, offset (12 H), check length, account, decimalisation table,
+    validation data. The PIN under LMK pair 02-03 (as long as the check length)."""
+    f = req.fields
+    pvk = req.key(f.key("PVK"), key_type="002", usage="V1")
+    offset_field = f.hex(12, "offset")
+    check_length = f.number(2, "check length")
+    account = f.digits(12, "account number")
+    table = f.digits(16, "decimalisation table")
+    data = _validation_data(f.text(12, "PIN validation data"), account)
+    f.end()
+    return req.hsm.lmk_pin_from_offset(_offset(offset_field, check_length), account=account, pvk=pvk,
+                                       validation_data=data, decimalization_table=table)
 
 
 def _register(code: str, impl: Callable[[Request, tuple[str, str]], str], kind: tuple[str, str]) -> None:
