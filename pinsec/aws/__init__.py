@@ -28,11 +28,12 @@ def make_server(keystore: str | os.PathLike[str] | None = None, *, lmk: bytes | 
                 lmk_file: str | os.PathLike[str] | None = None, region: str = "us-east-1",
                 account: str = "111122223333", tls: ssl.SSLContext | None = None,
                 decimalization_tables: Sequence[str] = (STANDARD_DECIMALIZATION_TABLE,),
-                credentials: Mapping[str, str] | None = None) -> HttpServer:
+                credentials: Mapping[str, str] | None = None, iso4_pan: str = "account") -> HttpServer:
     """An endpoint over an Hsm whose keys persist in ``keystore`` under the LMK (in memory without one); the
     service's records of the keys live in ``<keystore>.aws.json``. IBM 3624 operations take only
     ``decimalization_tables`` (the table attack mitigation). With ``credentials`` (access key id -> secret
-    access key) every request's SigV4 signature is checked against them."""
+    access key) every request's SigV4 signature is checked against them. ``iso4_pan``: how ISO 4 blocks
+    carry the PAN, ``account`` (as the service documents it) or ``pan`` (ISO 9564-1)."""
     # The Authorised state: the service's KeyCryptogram import takes keys wrapped under a public certificate,
     # a chosen-key import by design; who may call it is the service's access control (--verify-sigv4 here).
     if keystore is None:
@@ -42,4 +43,5 @@ def make_server(keystore: str | os.PathLike[str] | None = None, *, lmk: bytes | 
                   authorized=True)
         path = f"{os.fspath(keystore)}.aws.json"
     sigv4 = None if credentials is None else SigV4(credentials)
-    return HttpServer(Service(hsm, Records(path, region=region, account=account), sigv4=sigv4), tls=tls)
+    return HttpServer(Service(hsm, Records(path, region=region, account=account), sigv4=sigv4, iso4_pan=iso4_pan),
+                      tls=tls)

@@ -88,7 +88,7 @@ def translate_pin(svc: Service, body: dict[str, Any]) -> dict[str, Any]:
     out = _call(lambda: svc.hsm.translate_pin(block, src_key=src, src_format=sf, dst_key=dst, dst_format=df, pan=pan,
                                               dst_pan=dst_pan if src_pan is not None else None, src_ksn=src_ksn,
                                               dst_ksn=dst_ksn, src_dukpt_key_type=src_type,
-                                              dst_dukpt_key_type=dst_type))
+                                              dst_dukpt_key_type=dst_type, iso4_pan=svc.iso4_pan))
     return {"PinBlock": out.hex().upper(), "KeyArn": svc.records.arn(dst.id), "KeyCheckValue": dst_record.kcv}
 
 
@@ -124,14 +124,14 @@ def verify_pin(svc: Service, body: dict[str, Any]) -> dict[str, Any]:
         index = _need(attrs, "PinVerificationKeyIndex", int)
         _call(lambda: svc.hsm.verify_pin(block, key=key, format=fmt, pan=pan, pvk=pvk, method="visa-pvv",
                                          pvki=str(index), pvv=_need(attrs, "VerificationValue"), ksn=ksn,
-                                         dukpt_key_type=key_type), "INVALID_PIN")
+                                         dukpt_key_type=key_type, iso4_pan=svc.iso4_pan), "INVALID_PIN")
     elif kind == "Ibm3624Pin":
         data, table = _validation_data(attrs)
         offset = _need(attrs, "PinOffset")
         _call(lambda: svc.hsm.verify_pin(block, key=key, format=fmt, pan=pan, pvk=pvk, method="ibm3624",
                                          offset=offset, validation_data=data, decimalization_table=table,
-                                         pin_check_length=len(offset), ksn=ksn, dukpt_key_type=key_type),
-              "INVALID_PIN")
+                                         pin_check_length=len(offset), ksn=ksn, dukpt_key_type=key_type,
+                                         iso4_pan=svc.iso4_pan), "INVALID_PIN")
     else:
         raise validation(f"{kind} verification is not offered here", "VerificationAttributes")
     return {"VerificationKeyArn": svc.records.arn(pvk.id), "VerificationKeyCheckValue": svc.kcv_of(pvk),
@@ -146,19 +146,20 @@ def generate_pin(svc: Service, body: dict[str, Any]) -> dict[str, Any]:
     length = body.get("PinDataLength") or 4
     block = attrs.get("EncryptedPinBlock")
     if kind in ("VisaPin", "Ibm3624RandomPin"):
-        block = _call(lambda: svc.hsm.generate_pin(length=length, key=key, format=fmt, pan=pan)).hex().upper()
+        block = _call(lambda: svc.hsm.generate_pin(length=length, key=key, format=fmt, pan=pan,
+                                                   iso4_pan=svc.iso4_pan)).hex().upper()
     if not isinstance(block, str):
         raise validation(f"{kind} is not offered here", "GenerationAttributes")
     if kind in ("VisaPin", "VisaPinVerificationValue"):
         index = str(_need(attrs, "PinVerificationKeyIndex", int))
         value = _call(lambda: svc.hsm.pin_verification_value(block, key=key, format=fmt, pan=pan, pvk=pvk,
-                                                             method="visa-pvv", pvki=index))
+                                                             method="visa-pvv", pvki=index, iso4_pan=svc.iso4_pan))
         data = {"VerificationValue": value}
     else:
         validation_data, table = _validation_data(attrs)
         value = _call(lambda: svc.hsm.pin_verification_value(block, key=key, format=fmt, pan=pan, pvk=pvk,
                                                              method="ibm3624", validation_data=validation_data,
-                                                             decimalization_table=table))
+                                                             decimalization_table=table, iso4_pan=svc.iso4_pan))
         data = {"PinOffset": value}
     return {"GenerationKeyArn": svc.records.arn(pvk.id), "GenerationKeyCheckValue": svc.kcv_of(pvk),
             "EncryptionKeyArn": svc.records.arn(key.id), "EncryptionKeyCheckValue": svc.kcv_of(key),

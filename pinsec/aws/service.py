@@ -21,6 +21,7 @@ from typing import Any, Final
 
 from ..errors import PinsecError
 from ..hsm import Hsm
+from ..hsm._core import ISO4_PAN_FORMS
 from ..keys import KeyHandle
 from . import control, data
 from .attributes import from_tr31
@@ -29,7 +30,7 @@ from .http import HttpRequest, HttpResponse
 from .records import KeyRecord, Records
 from .sigv4 import SigV4
 
-__all__ = ["Service"]
+__all__ = ["ISO4_PAN_FORMS", "Service"]
 
 _log = logging.getLogger("pinsec.aws")
 _TARGET: Final = "PaymentCryptographyControlPlane."
@@ -40,10 +41,15 @@ _KEY_PATH: Final = re.compile(r"/keys/([^/]+)/(encrypt|decrypt|reencrypt)")
 class Service:
     """AWS Payment Cryptography's control and data planes over ``hsm``."""
 
-    def __init__(self, hsm: Hsm, records: Records, *, sigv4: SigV4 | None = None) -> None:
+    def __init__(self, hsm: Hsm, records: Records, *, sigv4: SigV4 | None = None, iso4_pan: str = "account") -> None:
+        if iso4_pan not in ISO4_PAN_FORMS:
+            raise validation("iso4_pan is account or pan")
         self.hsm = hsm
         self.records = records
         self._sigv4 = sigv4
+        #: How ISO 4 blocks carry PrimaryAccountNumber: ``account`` (the service's documentation: the 12
+        #: rightmost digits before the check digit) or ``pan`` (ISO 9564-1: the whole PAN).
+        self.iso4_pan = iso4_pan
         self._lock = threading.Lock()  # one request at a time touches the records
 
     # ----------------------------------------------------------------------------- helpers for ops
@@ -84,8 +90,7 @@ class Service:
 
     @staticmethod
     def pan_for(fmt: int, pan: Any) -> str:
-        """The PAN as PIN functions take it: whole, for every format (ISO 9564-1 encodes the whole PAN in
-        format 4; docs/aws.md says why the service's other reading is not offered)."""
+        """The PAN as the Hsm takes it (whole: the Hsm builds ISO 4's account-number form from it)."""
         if not isinstance(pan, str):
             raise validation("PrimaryAccountNumber is 12 to 19 digits", "PrimaryAccountNumber")
         return pan

@@ -89,6 +89,13 @@ class PinKey:
     format: int
     ksn: bytes | None = None
     dukpt_key_type: str | None = None
+    #: The PAN as this side's block carries it, when that differs from the operation's PAN (the ISO 4
+    #: account-number form some services document); None: the operation's PAN.
+    block_pan: str | None = None
+
+    def pan_in_block(self, pan: str | None) -> str | None:
+        """The PAN this side's PIN block is built with."""
+        return self.block_pan if self.block_pan is not None else pan
 
 
 class MacAlgorithm(str, Enum):

@@ -295,16 +295,17 @@ class SoftwareBackend(VariantLmkSupport, RsaImportSupport):
                                   side.dukpt_key_type)
 
     def encrypt_pin(self, pin: bytearray, pan: str | None, dst: PinKey) -> bytes:
-        return pinblock.encipher_digits(self._pin_key(dst), pin, pan, format=dst.format)
+        return pinblock.encipher_digits(self._pin_key(dst), pin, dst.pan_in_block(pan), format=dst.format)
 
     def translate_pin(self, block: bytes, src: PinKey, dst: PinKey, pan: str | None) -> bytes:
         return self.translate_pin_counted(block, src, dst, pan)[0]
 
     def translate_pin_counted(self, block: bytes, src: PinKey, dst: PinKey, pan: str | None) -> tuple[bytes, int]:
         """:meth:`translate_pin`, also giving the PIN length (host commands return it)."""
-        digits = pinblock.decipher_digits(self._pin_key(src), block, pan, format=src.format)
+        digits = pinblock.decipher_digits(self._pin_key(src), block, src.pan_in_block(pan), format=src.format)
         try:
-            return pinblock.encipher_digits(self._pin_key(dst), digits, pan, format=dst.format), len(digits)
+            out = pinblock.encipher_digits(self._pin_key(dst), digits, dst.pan_in_block(pan), format=dst.format)
+            return out, len(digits)
         finally:
             _crypto.wipe(digits)
 
@@ -334,9 +335,10 @@ class SoftwareBackend(VariantLmkSupport, RsaImportSupport):
                 derived = src_keys[i]
                 key = derived if derived is not None else self._pin_key(
                     PinKey(src.key, src.format, ksn, src.dukpt_key_type))
-                digits = pinblock.decipher_digits(key, block, pan, format=src.format)
+                digits = pinblock.decipher_digits(key, block, src.pan_in_block(pan), format=src.format)
                 try:
-                    results.append(pinblock.encipher_digits(self._pin_key(dst), digits, pan, format=dst.format))
+                    results.append(pinblock.encipher_digits(self._pin_key(dst), digits, dst.pan_in_block(pan),
+                                                            format=dst.format))
                 finally:
                     _crypto.wipe(digits)
             except PinsecError as exc:
@@ -344,7 +346,7 @@ class SoftwareBackend(VariantLmkSupport, RsaImportSupport):
         return results
 
     def check_pin(self, block: bytes, src: PinKey, pan: str | None, pin: bytearray) -> None:
-        digits = pinblock.decipher_digits(self._pin_key(src), block, pan, format=src.format)
+        digits = pinblock.decipher_digits(self._pin_key(src), block, src.pan_in_block(pan), format=src.format)
         try:
             if not hmac.compare_digest(digits, pin):
                 raise VerificationError("PIN did not verify", code="pin_mismatch", field="pin")
@@ -368,7 +370,7 @@ class SoftwareBackend(VariantLmkSupport, RsaImportSupport):
         return pin.visa_pvv(pvk, pan or "", how.pvki, clear)
 
     def pin_verification_value(self, block: bytes, src: PinKey, pan: str | None, how: PinVerification) -> str:
-        digits = pinblock.decipher_digits(self._pin_key(src), block, pan, format=src.format)
+        digits = pinblock.decipher_digits(self._pin_key(src), block, src.pan_in_block(pan), format=src.format)
         try:
             return self._value(digits, how, pan)
         finally:
@@ -383,7 +385,7 @@ class SoftwareBackend(VariantLmkSupport, RsaImportSupport):
     def generate_pin(self, length: int, dst: PinKey, pan: str | None) -> bytes:
         digits = pin.generate_pin(length)
         try:
-            return pinblock.encipher_digits(self._pin_key(dst), digits, pan, format=dst.format)
+            return pinblock.encipher_digits(self._pin_key(dst), digits, dst.pan_in_block(pan), format=dst.format)
         finally:
             _crypto.wipe(digits)
 

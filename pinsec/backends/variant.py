@@ -106,7 +106,7 @@ class VariantLmkSupport:
     # ---------------------------------------------------------------------------- PINs under 02-03
 
     def lmk_pin_from_block(self, block: bytes, src: PinKey, pan: str | None, account: str) -> str:
-        digits = pinblock.decipher_digits(self._pin_key(src), block, pan, format=src.format)
+        digits = pinblock.decipher_digits(self._pin_key(src), block, src.pan_in_block(pan), format=src.format)
         try:
             return self._lmk().encrypt_pin(digits, account)
         finally:
@@ -115,7 +115,7 @@ class VariantLmkSupport:
     def lmk_pin_to_block(self, lmk_pin: str, account: str, dst: PinKey, pan: str | None) -> bytes:
         digits = self._lmk().decrypt_pin(lmk_pin, account)
         try:
-            return pinblock.encipher_digits(self._pin_key(dst), digits, pan, format=dst.format)
+            return pinblock.encipher_digits(self._pin_key(dst), digits, dst.pan_in_block(pan), format=dst.format)
         finally:
             _crypto.wipe(digits)
 

@@ -85,7 +85,7 @@ def _aws(args: argparse.Namespace) -> Output:
                             code="missing_credentials", field="verify_sigv4")
         credentials = {key_id: secret}
     server = make_server(args.keystore, lmk=lmk, lmk_file=lmk_file, region=args.region, account=args.account,
-                         tls=_tls(args), credentials=credentials)
+                         tls=_tls(args), credentials=credentials, iso4_pan=args.iso4_pan)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     store = f"key store {args.keystore}" if args.keystore else "keys in memory only"
     scheme = "https" if args.tls_cert else "http"
@@ -115,6 +115,8 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--lmk-file", help="the key store's LMK file (or $PINSEC_LMK_FILE / $PINSEC_LMK)")
     p.add_argument("--region", default="us-east-1", help="region in key ARNs (default us-east-1)")
     p.add_argument("--account", default="111122223333", help="account in key ARNs (12 digits)")
+    p.add_argument("--iso4-pan", choices=["account", "pan"], default="account",
+                   help="ISO 4 PAN field: the account number, as the service documents it (default), or the whole PAN")
     p.add_argument("--verify-sigv4", action="store_true",
                    help="check SigV4 signatures against $AWS_ACCESS_KEY_ID / $AWS_SECRET_ACCESS_KEY (default: any)")
     _tls_options(p)

@@ -8,6 +8,7 @@ import hmac
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Final, NoReturn, TypeVar
 
 from .. import pinblock
@@ -29,12 +30,14 @@ from ..keystore import KeyStore, load_lmk
 from ..pin import STANDARD_DECIMALIZATION_TABLE, check_decimalization_table
 from . import policy
 
-__all__ = ["BackendInfo"]
+__all__ = ["ISO4_PAN_FORMS", "BackendInfo"]
 
 _log = logging.getLogger("pinsec.hsm")
 _audit = logging.getLogger("pinsec.audit")
 _T = TypeVar("_T")
 
+#: How an ISO 9564-1 format 4 block carries the PAN: whole (``pan``) or as the account number (``account``).
+ISO4_PAN_FORMS: Final = ("pan", "account")
 #: Errors about what is inside a PIN block; at the Hsm edge they all become one (no format oracle).
 _PIN_CONTENT_ERRORS: Final = (PinBlockError, PinError, PanError)
 
@@ -261,6 +264,17 @@ class _HsmCore:
             algorithm = a.algorithm.value
         policy.check_pin_key_algorithm(algorithm, fmt, side=side)
         return PinKey(key, fmt, ksn, key_type)
+
+    @staticmethod
+    def _iso4_form(side: PinKey, pan: str | None, iso4_pan: str) -> PinKey:
+        """``side`` with the PAN its ISO 4 block carries: the whole PAN (``pan``, ISO 9564-1) or the 12
+        rightmost digits before the check digit (``account``, as AWS Payment Cryptography documents its
+        PrimaryAccountNumber). Derived here from the one PAN, so it can never be another card's."""
+        if iso4_pan not in ISO4_PAN_FORMS:
+            raise DataError("iso4_pan is pan or account", field="iso4_pan")
+        if iso4_pan == "account" and side.format == 4 and pan is not None:
+            return replace(side, block_pan=pan[:-1][-12:].rjust(12, "0"))
+        return side
 
     def _pin_block(self, block: bytes | str, fmt: int) -> bytes:
         return parse_hex(block, field="PIN block", lengths=(pinblock.block_size(fmt),), error=PinBlockError)

@@ -62,6 +62,7 @@ class _PinOps(_HsmCore):
         dst_pan: str | None = None,
         src_dukpt_key_type: str | None = None,
         dst_dukpt_key_type: str | None = None,
+        iso4_pan: str = "pan",
     ) -> bytes:
         """Translate a PIN block from one key and format to another, inside the backend.
 
@@ -69,13 +70,15 @@ class _PinOps(_HsmCore):
         DUKPT from the BDK's algorithm; ``src_dukpt_key_type`` is the AES DUKPT PIN key type, AES128 by
         default). Destinations: a PIN key (P0, mode B or E), or a BDK with ``dst_ksn`` (test rigs).
         PCI PIN 3-3 decides which formats may follow which; ISO 4 needs AES keys, 0-3 TDES keys; a
-        ``dst_pan`` different from ``pan`` is refused for PAN-bound formats.
+        ``dst_pan`` different from ``pan`` is refused for PAN-bound formats. ``iso4_pan="account"`` builds and
+        reads ISO 4 blocks with the account-number form of the PAN (the 12 rightmost digits before the check
+        digit) instead of the whole PAN.
         """
         sf, df = self._format(src_format, "src_format"), self._format(dst_format, "dst_format")
         policy.check_translation(sf, df, pan, dst_pan)
-        src = self._decipher_side(src_key, sf, src_ksn, src_dukpt_key_type)
-        dst = self._pin_side(dst_key, df, self._ksn(dst_ksn, "dst"), dst_dukpt_key_type, side="dst",
-                             modes={"B", "E", "N"})
+        src = self._iso4_form(self._decipher_side(src_key, sf, src_ksn, src_dukpt_key_type), pan, iso4_pan)
+        dst = self._iso4_form(self._pin_side(dst_key, df, self._ksn(dst_ksn, "dst"), dst_dukpt_key_type, side="dst",
+                                             modes={"B", "E", "N"}), pan, iso4_pan)
         self._pan(pan, sf)
         self._pan(pan, df)
         raw = self._pin_block(block, sf)
@@ -199,6 +202,7 @@ class _PinOps(_HsmCore):
         pin_check_length: int | None = None,
         ksn: bytes | str | None = None,
         dukpt_key_type: str | None = None,
+        iso4_pan: str = "pan",
     ) -> None:
         """Verify the PIN inside an encrypted block against an IBM 3624 offset or a Visa PVV.
 
@@ -208,7 +212,7 @@ class _PinOps(_HsmCore):
         approved decimalisation tables (default: the standard 0123456789012345).
         """
         fmt = self._format(format, "format")
-        side = self._decipher_side(key, fmt, ksn, dukpt_key_type)
+        side = self._iso4_form(self._decipher_side(key, fmt, ksn, dukpt_key_type), pan, iso4_pan)
         how = self._verification(pvk, method, validation_data, decimalization_table, pin_check_length, pvki,
                                  modes={"C", "V", "N"})
         value = offset if method == "ibm3624" else pvv
@@ -234,11 +238,12 @@ class _PinOps(_HsmCore):
         decimalization_table: str | None = None,
         pin_check_length: int | None = None,
         ksn: bytes | str | None = None,
+        iso4_pan: str = "pan",
     ) -> str:
         """The IBM 3624 offset or Visa PVV of the PIN inside an encrypted block (issuer PIN selection and
         change); the PVK needs mode C or G."""
         fmt = self._format(format, "format")
-        side = self._decipher_side(key, fmt, ksn, None)
+        side = self._iso4_form(self._decipher_side(key, fmt, ksn, None), pan, iso4_pan)
         how = self._verification(pvk, method, validation_data, decimalization_table, pin_check_length, pvki,
                                  modes={"C", "G", "N"})
         self._pan(pan, fmt)
@@ -247,11 +252,13 @@ class _PinOps(_HsmCore):
         return _opaque(lambda: self._backend.pin_verification_value(raw, side, pan, how))
 
     def generate_pin(
-        self, *, length: int = 4, key: KeyHandle, format: int, pan: str | None, ksn: bytes | str | None = None
+        self, *, length: int = 4, key: KeyHandle, format: int, pan: str | None, ksn: bytes | str | None = None,
+        iso4_pan: str = "pan",
     ) -> bytes:
         """A random PIN, returned only as a PIN block enciphered under ``key`` (P0, mode B or E)."""
         fmt = self._format(format, "format")
-        side = self._pin_side(key, fmt, self._ksn(ksn, "dst"), None, side="dst", modes={"B", "E", "N"})
+        side = self._iso4_form(self._pin_side(key, fmt, self._ksn(ksn, "dst"), None, side="dst",
+                                              modes={"B", "E", "N"}), pan, iso4_pan)
         if isinstance(length, bool) or not isinstance(length, int) or not 4 <= length <= 12:
             raise DataError("PIN length must be 4 to 12", field="length")
         self._gate("generate_pin")

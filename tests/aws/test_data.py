@@ -62,23 +62,39 @@ def test_translate_a_dukpt_pin_block_to_iso_0(aws: Clients, keys: dict[str, str]
     assert pinblock.decipher(ZPK, out["PinBlock"], PAN) == "1234"
 
 
-def test_iso_4_takes_the_whole_pan(aws: Clients, keys: dict[str, str]) -> None:
-    # ISO 9564-1 format 4 encodes the whole PAN (its length, then every digit): a block made with the 12
-    # rightmost digits before the check digit (the other reading of the service's documentation) fails
-    out = aws.data.translate_pin_data(
-        IncomingKeyIdentifier=keys["bdk"], OutgoingKeyIdentifier=keys["aes_zpk"], EncryptedPinBlock=TERMINAL_BLOCK,
-        IncomingTranslationAttributes={"IsoFormat0": {"PrimaryAccountNumber": PAN}},
-        OutgoingTranslationAttributes={"IsoFormat4": {"PrimaryAccountNumber": PAN}},
-        IncomingDukptAttributes={"KeySerialNumber": KSN})
-    assert pinblock.decipher(AES_ZPK, out["PinBlock"], PAN, format=4) == "1234"
-    request = {"VerificationKeyIdentifier": keys["pvv"], "EncryptionKeyIdentifier": keys["aes_zpk"],
-               "PrimaryAccountNumber": PVV_PAN, "PinBlockFormat": "ISO_FORMAT_4",
-               "VerificationAttributes": {"VisaPin": {"PinVerificationKeyIndex": 1, "VerificationValue": "8523"}}}
-    aws.data.verify_pin_data(**request, EncryptedPinBlock=pinblock.encipher(AES_ZPK, "4524", PVV_PAN,
-                                                                             format=4).hex())
-    account_form = pinblock.encipher(AES_ZPK, "4524", PVV_PAN[:-1][-12:], format=4).hex()
-    with pytest.raises(ClientError):
-        aws.data.verify_pin_data(**request, EncryptedPinBlock=account_form)
+@pytest.mark.parametrize("form", ["account", "pan"])
+def test_the_iso_4_pan_form_is_switchable(form: str) -> None:
+    # account (the default, as the service documents PrimaryAccountNumber): the ISO 4 PAN field holds the
+    # 12 rightmost digits before the check digit; pan (ISO 9564-1:2017 9.4.2): the whole PAN
+    from pinsec.aws import make_server, running
+
+    from .conftest import TABLES, clients_for
+
+    field = {"account": PAN[:-1][-12:], "pan": PAN}[form]
+    other_field = {"account": PAN, "pan": PAN[:-1][-12:]}[form]
+    with running(make_server(iso4_pan=form, decimalization_tables=TABLES)) as at:
+        other = clients_for(at)
+        bdk = _key(other, BDK, "TR31_B0_BASE_DERIVATION_KEY", "TDES_2KEY", "DeriveKey")
+        aes = _key(other, AES_ZPK, PEK[0], "AES_128", *PEK[1:])
+        out = other.data.translate_pin_data(
+            IncomingKeyIdentifier=bdk, OutgoingKeyIdentifier=aes, EncryptedPinBlock=TERMINAL_BLOCK,
+            IncomingTranslationAttributes={"IsoFormat0": {"PrimaryAccountNumber": PAN}},
+            OutgoingTranslationAttributes={"IsoFormat4": {"PrimaryAccountNumber": PAN}},
+            IncomingDukptAttributes={"KeySerialNumber": KSN})
+        assert pinblock.decipher(AES_ZPK, out["PinBlock"], field, format=4) == "1234"
+        pvk = _key(other, bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"), "TR31_V2_VISA_PIN_VERIFICATION_KEY",
+                   "TDES_2KEY", "Generate", "Verify")
+        request = {"VerificationKeyIdentifier": pvk, "EncryptionKeyIdentifier": aes, "PrimaryAccountNumber": PVV_PAN,
+                   "PinBlockFormat": "ISO_FORMAT_4",
+                   "VerificationAttributes": {"VisaPin": {"PinVerificationKeyIndex": 1, "VerificationValue": "8523"}}}
+        pvv_field = {"account": PVV_PAN[:-1][-12:], "pan": PVV_PAN}[form]
+        other.data.verify_pin_data(**request, EncryptedPinBlock=pinblock.encipher(AES_ZPK, "4524", pvv_field,
+                                                                                   format=4).hex())
+        wrong = {"account": PVV_PAN, "pan": PVV_PAN[:-1][-12:]}[form]
+        with pytest.raises(ClientError):
+            other.data.verify_pin_data(**request, EncryptedPinBlock=pinblock.encipher(AES_ZPK, "4524", wrong,
+                                                                                       format=4).hex())
+    assert other_field != field
 
 
 def test_translate_refuses_what_pci_forbids(aws: Clients, keys: dict[str, str]) -> None:
