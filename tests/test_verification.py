@@ -188,3 +188,28 @@ def test_generic_verify_compares_whole_values() -> None:
     for other in (b"\x01\x02\x03\x05", b"\x01\x02\x03", b"\x01\x02\x03\x04\x00", b""):
         with pytest.raises(VerificationError):
             mac.verify(b"\x01\x02\x03\x04", other)
+
+
+def test_hsm_pin_from_offset_gives_psecs_pins_as_blocks() -> None:
+    # psec's ibm3624-1 / -2 (vectors/pin_verification.json): natural PIN 4524; offset 1111 stands for 5635
+    from pinsec import Hsm, KeyAttributes, pinblock
+    from pinsec.backends.software import SoftwareBackend
+    from pinsec.errors import KeyPolicyError
+
+    backend = SoftwareBackend()
+    rig = Hsm(backend, authorized=True)  # plants the keys; the default-state Hsm below derives the PINs
+    pvk_clear = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
+    pvk = rig.import_clear_key(pvk_clear, KeyAttributes("V1", "T", "C"))
+    zpk_clear = bytes.fromhex("89ABCDEF0123456701234567FEDCBA98")
+    zpk = rig.import_clear_key(zpk_clear, KeyAttributes("P0", "T", "B"))
+    pan = "1122334455667788"
+    common = {"pvk": pvk, "validation_data": "1122334455667788", "decimalization_table": "1234567890123456",
+              "key": zpk, "format": 0, "pan": pan}
+    default = Hsm(backend, decimalization_tables=("1234567890123456",))
+    for offset, expected in (("0000", "4524"), ("1111", "5635"), ("6586", "0000")):
+        block = default.pin_from_offset(offset, **common)  # type: ignore[arg-type]
+        assert pinblock.decipher(zpk_clear, block, pan) == expected
+    verify_only = rig.import_clear_key(pvk_clear, KeyAttributes("V1", "T", "V"))
+    with pytest.raises(KeyPolicyError) as info:
+        default.pin_from_offset("0000", **{**common, "pvk": verify_only})  # type: ignore[arg-type]
+    assert info.value.code == "wrong_mode"

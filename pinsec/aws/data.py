@@ -148,6 +148,16 @@ def generate_pin(svc: Service, body: dict[str, Any]) -> dict[str, Any]:
     if kind in ("VisaPin", "Ibm3624RandomPin"):
         block = _call(lambda: svc.hsm.generate_pin(length=length, key=key, format=fmt, pan=pan,
                                                    iso4_pan=svc.iso4_pan)).hex().upper()
+    elif kind in ("Ibm3624NaturalPin", "Ibm3624PinFromOffset"):
+        validation_data, table = _validation_data(attrs)
+        offset = attrs.get("PinOffset") if kind == "Ibm3624PinFromOffset" else "0" * length
+        block = _call(lambda: svc.hsm.pin_from_offset(
+            _need({"PinOffset": offset}, "PinOffset", str, f"GenerationAttributes.{kind}.PinOffset"), pvk=pvk,
+            validation_data=validation_data, decimalization_table=table, key=key, format=fmt, pan=pan,
+            iso4_pan=svc.iso4_pan)).hex().upper()
+        return {"GenerationKeyArn": svc.records.arn(pvk.id), "GenerationKeyCheckValue": svc.kcv_of(pvk),
+                "EncryptionKeyArn": svc.records.arn(key.id), "EncryptionKeyCheckValue": svc.kcv_of(key),
+                "EncryptedPinBlock": block, "PinData": {"PinOffset": offset}}
     if not isinstance(block, str):
         raise validation(f"{kind} is not offered here", "GenerationAttributes")
     if kind in ("VisaPin", "VisaPinVerificationValue"):

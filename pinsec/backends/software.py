@@ -382,6 +382,16 @@ class SoftwareBackend(VariantLmkSupport, RsaImportSupport):
         if len(value) < n or not hmac.compare_digest(expected, value[:n]):
             raise VerificationError("PIN did not verify", code="pin_mismatch", field="pin")
 
+    def pin_block_from_offset(self, offset: str, how: PinVerification, dst: PinKey, pan: str | None) -> bytes:
+        """The PIN an IBM 3624 offset stands for (the natural PIN with offset zeros), as a PIN block."""
+        clear = pin.ibm3624_pin_from_offset(self._material(how.pvk), offset, how.validation_data,
+                                            how.decimalization_table)
+        digits = bytearray(clear.encode("ascii"))  # the str lives only for this call
+        try:
+            return pinblock.encipher_digits(self._pin_key(dst), digits, dst.pan_in_block(pan), format=dst.format)
+        finally:
+            _crypto.wipe(digits)
+
     def generate_pin(self, length: int, dst: PinKey, pan: str | None) -> bytes:
         digits = pin.generate_pin(length)
         try:

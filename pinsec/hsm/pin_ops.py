@@ -264,6 +264,27 @@ class _PinOps(_HsmCore):
         self._gate("generate_pin")
         return self._backend.generate_pin(length, side, pan)
 
+    def pin_from_offset(
+        self, offset: str, *, pvk: KeyHandle, validation_data: str, decimalization_table: str | None = None,
+        key: KeyHandle, format: int, pan: str | None, iso4_pan: str = "pan",
+    ) -> bytes:
+        """The PIN an IBM 3624 offset stands for under the PVK (V1, mode C or G), returned only as a PIN
+        block under ``key`` (P0, mode B or E): an offset of zeros gives the natural PIN. Issuers re-derive
+        a customer's PIN this way to mail it or move it to another scheme."""
+        how = self._verification(pvk, "ibm3624", validation_data, decimalization_table, None, None,
+                                 modes={"C", "G", "N"})
+        if not (isinstance(offset, str) and 4 <= len(offset) <= 12 and offset.isascii() and offset.isdigit()):
+            raise DataError("an offset is 4 to 12 decimal digits", field="offset")
+        fmt = self._format(format, "format")
+        side = self._iso4_form(self._pin_side(key, fmt, None, None, side="dst", modes={"B", "E", "N"}), pan,
+                               iso4_pan)
+        self._pan(pan, fmt)
+        compute = self._backend_op("pin_block_from_offset", lacks="cannot derive PINs from offsets",
+                                   code="no_pin_from_offset", field="offset")
+        self._gate("generate_pin")
+        block: bytes = compute(offset, how, side, pan)
+        return block
+
     def _cvk(self, key: KeyHandle, modes: set[str]) -> KeyHandle:
         key = self._known(key)
         policy.check_key(key.attributes, operation="card verification value", usages={"C0"}, modes=modes,

@@ -270,3 +270,13 @@ def test_dukpt_data_encryption(aws: Clients, keys: dict[str, str]) -> None:
     out = aws.data.encrypt_data(KeyIdentifier=keys["bdk"], PlainText="00" * 16, EncryptionAttributes={
         "Dukpt": {"KeySerialNumber": KSN, "Mode": "CBC", "DukptKeyVariant": "REQUEST"}})
     assert bytes.fromhex(out["CipherText"]) == _crypto.tdes_cbc_encrypt(working, bytes(8), bytes(16))
+
+
+@pytest.mark.parametrize(("kind", "extra", "pin"), [("Ibm3624NaturalPin", {}, "4524"),
+                                                    ("Ibm3624PinFromOffset", {"PinOffset": "1111"}, "5635")])
+def test_generate_pin_data_ibm_natural_pin_and_pin_from_offset(aws: Clients, keys: dict[str, str], kind: str,
+                                                                extra: dict[str, str], pin: str) -> None:
+    out = aws.data.generate_pin_data(GenerationKeyIdentifier=keys["ibm"], EncryptionKeyIdentifier=keys["zpk"],
+                                     PrimaryAccountNumber=PVV_PAN, PinBlockFormat="ISO_FORMAT_0",
+                                     GenerationAttributes={kind: {**IBM, **extra}})
+    assert pinblock.decipher(ZPK, out["EncryptedPinBlock"], PVV_PAN) == pin
