@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from pinsec import pinblock
 
+from ..threads import run_in_threads
 from .conftest import clients_for
 from .test_data import KSN, PAN, TERMINAL_BLOCK, ZPK, keys  # noqa: F401  (keys is a fixture)
 
 
 def test_eight_clients_at_once(endpoint: Any, keys: dict[str, str]) -> None:  # noqa: F811
-    failures: list[str] = []
-
-    def one(n: int) -> None:
+    def one(n: int) -> list[str]:
         aws = clients_for(endpoint)
+        failures = []
         for i in range(40):
             try:
                 if (n + i) % 2:
@@ -28,12 +27,9 @@ def test_eight_clients_at_once(endpoint: Any, keys: dict[str, str]) -> None:  # 
                     assert pinblock.decipher(ZPK, out["PinBlock"], PAN) == "1234"
                 else:
                     assert aws.control.get_key(KeyIdentifier=keys["zpk"])["Key"]["KeyArn"] == keys["zpk"]
-            except Exception as exc:  # collected: an assertion in a thread would be lost
+            except Exception as exc:
                 failures.append(f"client {n} request {i}: {exc!r}")
+        return failures
 
-    threads = [threading.Thread(target=one, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    failures = run_in_threads(one, 8)
     assert not failures, failures[:3]

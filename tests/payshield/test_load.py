@@ -3,10 +3,9 @@ answer comes back on its own connection, in order, under its own header, with th
 
 from __future__ import annotations
 
-import threading
-
 from pinsec.payshield import RunningServer
 
+from ..threads import run_in_threads
 from . import vectors as v
 from .client import Client
 
@@ -21,9 +20,8 @@ _MIX = [
 
 
 def test_eight_connections_a_thousand_requests_each(server: RunningServer) -> None:
-    failures: list[str] = []
-
-    def one(n: int) -> None:
+    def one(n: int) -> list[str]:
+        failures = []
         with Client((server.host, server.port)) as c:
             for i in range(1000):
                 c.send(_MIX[(n + i) % len(_MIX)][0], header=f"{n}{i:03d}")
@@ -32,11 +30,7 @@ def test_eight_connections_a_thousand_requests_each(server: RunningServer) -> No
                 rc, err, fields = c.recv(header=f"{n}{i:03d}")
                 if rc != reply or (expected is not None and fields != expected) or (expected != "" and err != "00"):
                     failures.append(f"connection {n} request {i}: {rc} {err} {fields}")
+        return failures
 
-    threads = [threading.Thread(target=one, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
+    failures = run_in_threads(one, 8)
     assert not failures, failures[:5]
-    assert not any(t.is_alive() for t in threads)
