@@ -75,3 +75,21 @@ def test_the_lmk_file_must_be_private(tmp_path: Path) -> None:
     with pytest.raises(InvalidKeyError) as info:
         make_hsm(SECRET, lmk_file=path)
     assert info.value.code == "lmk_file_permissions"
+
+
+def test_a0_makes_an_s_key_that_serves_as_the_zpk(address: object) -> None:
+    tpk = wrap_under(SECRET.kek("002"), TPK, "U")
+    block = pinblock.encipher(TPK, "1234", ACCOUNT + "0").hex().upper()
+    with Client((address.host, address.port)) as c:  # type: ignore[attr-defined]
+        rc, err, out = c.call("A00FFFS#P0T2B00E00")
+        assert (rc, err, out[0], out[1]) == ("A1", "00", "S", "D")  # a version D key block under the AES LMK
+        zpk, kcv = out[:-6], out[-6:]
+        assert zpk[6:13] == "P0TB00E"  # the header carries what was asked
+        rc, err, translated = c.call(f"CA{tpk}{zpk}12{block}0101{ACCOUNT}")
+        assert (rc, err) == ("CB", "00")
+        # the block under the S key holds the PIN: back under the (secret) variant LMK it is 1234's form
+        assert c.call(f"JE{zpk}{translated[2:18]}01{ACCOUNT}") == ("JF", "00", SECRET.encrypt_pin(bytearray(b"1234"),
+                                                                                                 ACCOUNT))
+        assert c.call("A00FFFS#P0X9B00E00")[1] == "15"  # no such algorithm
+        assert c.call("A01FFFS#P0T2B00E00")[1] == "15"  # mode 1 under the key-block LMK: not taken
+    assert len(kcv) == 6 and translated[:2] == "04"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ...hsm.variant_policy import KEY_TYPES
-from ...keys import KeyHandle
+from ...keys import KeyAttributes, KeyHandle
 from ..fields import CommandError
 from ..request import Request
 from .registry import command
@@ -46,12 +46,16 @@ def _kcv(req: Request, key: KeyHandle, kcv_type: str) -> str:
 @command("A0")
 def a0(req: Request) -> str:
     """Generate a key: mode (0, or 1 = also under a ZMK/TMK), key type, LMK scheme; with mode 1 an optional
-    ``;`` + ZMK/TMK flag, the ZMK/TMK and the ZMK scheme. Key under LMK, [key under ZMK], KCV (6 H)."""
+    ``;`` + ZMK/TMK flag, the ZMK/TMK and the ZMK scheme. Key under LMK, [key under ZMK], KCV (6 H). Key
+    type FFF with scheme S makes a key block under the key-block LMK instead (:func:`_a0_key_block`)."""
     f = req.fields
     mode = f.text(1, "mode")
     if mode not in ("0", "1"):
         raise CommandError("15", "A0 mode")
-    key_type = _key_type(f.text(3, "key type"))
+    key_type_field = f.text(3, "key type")
+    if f.peek() == "S":
+        return _a0_key_block(req, mode, key_type_field)
+    key_type = _key_type(key_type_field)
     lmk_scheme = _scheme(f.text(1, "key scheme (LMK)"))
     kek = kek_scheme = None
     if mode == "1":
@@ -65,6 +69,32 @@ def a0(req: Request) -> str:
     if kek is not None and kek_scheme is not None:
         out += req.hsm.export_key_under_kek(key, kek=kek, scheme=kek_scheme)
     return out + req.hsm.check_value(key, length=3)
+
+
+#: Key block algorithm fields of A0 -> (TR-31 algorithm, key length).
+_KB_ALGORITHMS = {"T2": ("T", 16), "T3": ("T", 24), "A1": ("A", 16), "A2": ("A", 24), "A3": ("A", 32)}
+
+
+def _a0_key_block(req: Request, mode: str, key_type: str) -> str:
+    """A0 under the key-block LMK: key type FFF, scheme S, then ``#`` usage (2 A), algorithm (2 A: T2, T3,
+    A1, A2, A3), mode of use (1 A), key version (2 N), exportability (1 A), optional blocks (2 N, 00 here).
+    The key as an S key block, KCV (6 H)."""
+    f = req.fields
+    f.text(1, "key scheme (LMK)")
+    if mode != "0" or key_type.upper() != "FFF" or not f.optional("#"):
+        raise CommandError("15", "a key block A0 is mode 0, key type FFF, then # and the key's header fields")
+    usage = f.text(2, "key usage")
+    algorithm = _KB_ALGORITHMS.get(f.text(2, "algorithm"))
+    mode_of_use, version = f.text(1, "mode of use"), f.digits(2, "key version")
+    exportability = f.text(1, "exportability")
+    if f.digits(2, "number of optional blocks") != "00":
+        raise CommandError("15", "optional blocks are not taken here")
+    f.end()
+    if algorithm is None:
+        raise CommandError("15", "algorithm")
+    key = req.keep(req.hsm.generate_key(KeyAttributes(usage, algorithm[0], mode_of_use, version, exportability),
+                                        length=algorithm[1]))
+    return "S" + req.hsm.stored_key_block(key) + key.kcv[:6]
 
 
 @command("A6")
