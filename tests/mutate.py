@@ -50,7 +50,8 @@ _HSM_TESTS = ["tests/test_policy.py", "tests/conformance", "tests/test_keystore.
               *(f"tests/attacks/test_{name}.py" for name in ("authorised_state", "policy_from_store", "dukpt_variants",
                                                             "key_block_binding", "error_oracles", "keystore_attacks",
                                                             "typed_errors")),
-              "tests/test_pkcs11.py"]
+              "tests/test_pkcs11.py", "tests/test_iso4_pan_form.py", "tests/test_check_value.py",
+              "tests/test_verification.py", "tests/test_data_ops.py"]
 _VARIANT_TESTS = ["tests/test_variant_lmk.py", "tests/attacks/test_variant_lmk.py", "tests/payshield"]
 #: Core module -> the tests that answer for it (its doctests run too).
 TARGETS: dict[str, list[str]] = {
