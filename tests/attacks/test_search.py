@@ -166,6 +166,13 @@ def machine_for(factory: Callable[[], Backend]) -> type[RuleBasedStateMachine]:
             out = self._call(lambda: self.hsm.generate_pin(length=8, key=key, format=fmt, pan=pan))
             return (out, fmt, pan, None, key) if out else multiple()
 
+        @rule(target=blocks, pvk=keys, key=keys, fmt=st.sampled_from([0, 3, 4]), pan=st.sampled_from(PANS),
+              offset=st.sampled_from(["0000", "1234", "83920174"]))
+        def pin_from_offset(self, pvk: KeyHandle, key: KeyHandle, fmt: int, pan: str, offset: str) -> Any:
+            out = self._call(lambda: self.hsm.pin_from_offset(offset, pvk=pvk, validation_data="4012345678909000",
+                                                              key=key, format=fmt, pan=pan))
+            return (out, fmt, pan, None, key) if out else multiple()
+
         @rule(key=keys, item=blocks)
         def clear_material(self, key: KeyHandle, item: tuple[bytes, int, str, str | None, KeyHandle]) -> None:
             # the Authorised state's calls, tried on the default state
