@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import re
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Final
 
 from .._crypto import hmac_sha256
@@ -27,8 +27,10 @@ SKEW: Final = datetime.timedelta(minutes=15)
 class SigV4:
     """Checks requests against ``credentials`` (access key id -> secret access key)."""
 
-    def __init__(self, credentials: Mapping[str, str]) -> None:
+    def __init__(self, credentials: Mapping[str, str],
+                 clock: Callable[[], datetime.datetime] | None = None) -> None:
         self._credentials = dict(credentials)
+        self._clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
 
     def check(self, request: HttpRequest) -> None:
         """Raise an AwsError (HTTP 403 family) unless the request is signed by a known key."""
@@ -44,7 +46,7 @@ class SigV4:
             when = datetime.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.timezone.utc)
         except ValueError:
             raise AwsError("IncompleteSignatureException", "X-Amz-Date is missing or malformed") from None
-        if abs(datetime.datetime.now(datetime.timezone.utc) - when) > SKEW or stamp[:8] != day:
+        if abs(self._clock() - when) > SKEW or stamp[:8] != day:
             raise AwsError("InvalidSignatureException", "Signature expired or its date does not match its scope")
         names = signed.split(";")
         if "host" not in names or any(n not in request.headers for n in names):

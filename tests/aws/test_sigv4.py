@@ -72,3 +72,23 @@ def test_unsigned_and_stale_requests_are_refused(signed: RunningServer) -> None:
     auth = (f"AWS4-HMAC-SHA256 Credential=AKIDPINSECTEST01/{stale[:8]}/us-east-1/payment-cryptography/aws4_request, "
             f"SignedHeaders=host;x-amz-date, Signature={'0' * 64}")
     assert _raw(signed, {"Authorization": auth, "X-Amz-Date": stale}) == (403, "InvalidSignatureException")
+
+
+def test_the_aws_sigv4_test_suite_post_vanilla() -> None:
+    # AWS Signature Version 4 test suite, "post-vanilla": POST / to example.amazonaws.com, signed with
+    # AKIDEXAMPLE / wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY for us-east-1 / service at 20150830T123600Z.
+    from pinsec.aws.http import HttpRequest
+    from pinsec.aws.sigv4 import SigV4
+
+    clock = lambda: datetime.datetime(2015, 8, 30, 12, 36, tzinfo=datetime.timezone.utc)  # noqa: E731
+    checker = SigV4({"AKIDEXAMPLE": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}, clock)
+    auth = ("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
+            "SignedHeaders=host;x-amz-date, "
+            "Signature=5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b")
+    headers = {"host": "example.amazonaws.com", "x-amz-date": "20150830T123600Z", "authorization": auth}
+    checker.check(HttpRequest("POST", "/", headers, b""))
+    from pinsec.aws.errors import AwsError
+
+    with pytest.raises(AwsError) as info:
+        checker.check(HttpRequest("POST", "/other", headers, b""))
+    assert info.value.name == "InvalidSignatureException"
