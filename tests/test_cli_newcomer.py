@@ -76,9 +76,12 @@ def test_a_closed_pipe_is_one_line() -> None:
 
 @pytest.mark.parametrize(("sig", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 2)])
 def test_interrupted_runs_end_in_one_line(sig: signal.Signals, status: int) -> None:
+    # the child gets the default dispositions whatever this process inherited (a job started in the
+    # background by a non-interactive shell ignores SIGINT, and children inherit that)
     proc = subprocess.Popen([*CLI, "dukpt", "tdes", "originator", "--bdk", "0123456789ABCDEFFEDCBA9876543210",
                              "--ksn", "FFFF9876543210E00000", "--count", "1000000"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(2.0)
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
