@@ -217,3 +217,17 @@ def test_ee_derives_the_pin_of_an_ibm_offset(client: Client) -> None:
     assert (rc, err) == ("EF", "00")
     block = client.call(f"JG{v.ZPK}01{IBM_ACCOUNT}{lmk_pin}")[2]
     assert pinblock.decipher(_clear(v.ZPK, "001"), block, IBM_ACCOUNT + "0") == "5635"
+
+
+def test_cu_changes_a_pin_against_its_pvv(client: Client) -> None:
+    # psec's visa-pvv-1: PIN 4524, PVKI 1 -> PVV 8523; the new PIN's PVV is checked with tier-1 visa_pvv
+    from pinsec.pin import visa_pvv
+
+    x = _vector("pin_verification.json", "visa-pvv-1")
+    pvk_clear = bytes.fromhex(str(x["pvk"]))
+    pvk = _under_lmk(str(x["pvk"]), "002")
+    old, new = _zpk_block("4524", PVV_ACCOUNT), _zpk_block("9731", PVV_ACCOUNT)
+    expected = visa_pvv(pvk_clear, "1122334455667788", "1", "9731")
+    assert client.call(f"CU001{v.ZPK}{pvk}{old}01{PVV_ACCOUNT}18523{new}") == ("CV", "00", expected)
+    assert client.call(f"CU001{v.ZPK}{pvk}{old}01{PVV_ACCOUNT}18524{new}") == ("CV", "01", "")
+    assert client.call(f"CU003{v.ZPK}{pvk}{old}01{PVV_ACCOUNT}18523{new}")[1] == "04"

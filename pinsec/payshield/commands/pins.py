@@ -1,7 +1,7 @@
 """PIN commands: CA (TPK to ZPK), CC (ZPK to ZPK), CI (TDES DUKPT to ZPK), JC and JE (TPK or ZPK to LMK),
 JG (LMK to ZPK), DC and EC (verify against a Visa PVV), DA and EA (verify against an IBM 3624 offset),
 DG (Visa PVV of a PIN under the LMK), DE (IBM 3624 offset of a PIN under the LMK), JA (a random PIN under
-the LMK), EE (the PIN of an IBM 3624 offset, under the LMK)."""
+the LMK), EE (the PIN of an IBM 3624 offset, under the LMK), CU (PIN change against a Visa PVV)."""
 
 from __future__ import annotations
 
@@ -183,6 +183,28 @@ def de(req: Request) -> str:
                                                 method="ibm3624", validation_data=data, decimalization_table=table,
                                                 pin_check_length=check_length)
     return offset.ljust(12, "F")
+
+
+@command("CU")
+def cu(req: Request) -> str:
+    """Verify a PIN against its Visa PVV and give the new PIN's PVV (PIN change): key type (001 ZPK or 002
+    TPK), the key, PVK pair, current PIN block, format, account, PVKI, current PVV, new PIN block. The new
+    PVV, only when the current PIN verified (else 01)."""
+    f = req.fields
+    kind = {"001": _ZPK, "002": _TPK}.get(f.text(3, "key type"))
+    if kind is None:
+        raise CommandError("04", "key type: 001 or 002")
+    key = _pin_key(req, f.key("PIN key"), kind)
+    pvk = req.key(f.key("PVK pair", plain=32), key_type="002", usage="V2")
+    current = _block(f)
+    fmt = req.pin_format(f.digits(2, "PIN block format"))
+    account = f.digits(12, "account number")
+    pvki, pvv = f.digits(1, "PVKI"), f.digits(4, "PVV")
+    new = _block(f)
+    f.end()
+    pan = req.pan(account)
+    req.hsm.verify_pin(current, key=key, format=fmt, pan=pan, pvk=pvk, method="visa-pvv", pvki=pvki, pvv=pvv)
+    return req.hsm.pin_verification_value(new, key=key, format=fmt, pan=pan, pvk=pvk, method="visa-pvv", pvki=pvki)
 
 
 @command("JA")
