@@ -119,6 +119,14 @@ class VariantLmkSupport:
         finally:
             _crypto.wipe(digits)
 
+    def clear_to_lmk_pin(self, digits: bytearray, account: str) -> str:
+        """A clear PIN (ASCII digits, wiped by the caller) under LMK pair 02-03."""
+        return self._lmk().encrypt_pin(digits, account)
+
+    def lmk_pin_to_clear(self, lmk_pin: str, account: str) -> bytearray:
+        """The clear digits of a PIN under LMK pair 02-03 (the caller wipes them)."""
+        return self._lmk().decrypt_pin(lmk_pin, account)
+
     def random_lmk_pin(self, length: int, account: str) -> str:
         """A random PIN of ``length`` digits, born under LMK pair 02-03."""
         digits = pin.generate_pin(length)

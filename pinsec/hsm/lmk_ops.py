@@ -22,7 +22,7 @@ from ..backends.variant import VariantLmkSupport
 from ..errors import DataError, InvalidKeyError, KeyPolicyError, PinError, UnsupportedOperation
 from ..keys import KeyHandle
 from . import policy, variant_policy
-from ._core import _opaque
+from ._core import _audit, _opaque
 from .components import combine
 from .pin_ops import _PinOps
 
@@ -200,6 +200,31 @@ class _LmkOps(_PinOps):
         backend = self._variant()
         self._gate("translate_pin")
         return _lmk_pin(lambda: backend.lmk_pin_to_block(lmk_pin, account, side, pan))
+
+    def lmk_pin_from_clear(self, pin: str, *, account: str) -> str:
+        """Authorised state only (a clear PIN goes in): ``pin`` under LMK pair 02-03 for ``account``."""
+        self._authorize("lmk_pin_from_clear")
+        account = self._account(account)
+        backend = self._variant()
+        digits = self._pin_digits(pin)
+        try:
+            out = backend.clear_to_lmk_pin(digits, account)
+        finally:
+            digits[:] = bytes(len(digits))
+        _audit.info("lmk_pin_from_clear (a clear PIN in)")
+        return out
+
+    def clear_pin_from_lmk(self, lmk_pin: str, *, account: str) -> str:
+        """Authorised state only (a clear PIN comes out): the PIN under LMK pair 02-03, in clear."""
+        self._authorize("clear_pin_from_lmk")
+        account = self._account(account)
+        backend = self._variant()
+        digits = _lmk_pin(lambda: backend.lmk_pin_to_clear(lmk_pin, account))
+        try:
+            _audit.info("clear_pin_from_lmk (a clear PIN out)")
+            return digits.decode("ascii")
+        finally:
+            digits[:] = bytes(len(digits))
 
     def generate_lmk_pin(self, *, length: int, account: str) -> str:
         """A random PIN of ``length`` (4-12) digits, returned only under LMK pair 02-03 for ``account``."""

@@ -28,6 +28,7 @@ ERROR_TEXT: Final = {
     "12": "contents of user storage not available (key block under another LMK)",
     "14": "PIN encrypted under LMK pair 02-03 is invalid",
     "15": "invalid input data",
+    "17": "HSM is not in the Authorised state",
     "20": "PIN block does not contain valid values",
     "23": "invalid PIN block format code",
     "24": "PIN is fewer than 4 or more than 12 digits long",
@@ -58,6 +59,7 @@ _BY_CODE: Final = {
     "bad_decimalization_table": "25",
     "no_keystore": "12",
     "no_variant_lmk": "68",
+    "not_authorized": "17",
 }
 
 

@@ -35,11 +35,15 @@ def _attacks(w: World) -> dict[str, object]:
         # a payShield console operation: components in clear
         "form_lmk_key": lambda: w.hsm.form_lmk_key([half, other], kcvs=["000000", "000000"], key_type="001",
                                                    usage="P0"),
+        # clear PINs in and out of the payShield LMK form
+        "lmk_pin_from_clear": lambda: w.hsm.lmk_pin_from_clear("1234", account="401234567890"),
+        "clear_pin_from_lmk": lambda: w.hsm.clear_pin_from_lmk("12345", account="401234567890"),
     }
 
 
 @pytest.mark.parametrize("operation", ["import_clear_key", "import_key_components", "encrypt_pin", "check_pin",
-                                       "export_clear_key", "import_rsa_wrapped_key", "form_lmk_key"])
+                                       "export_clear_key", "import_rsa_wrapped_key", "form_lmk_key",
+                                       "lmk_pin_from_clear", "clear_pin_from_lmk"])
 def test_default_state_refuses_clear_material(world: World, operation: str, caplog: pytest.LogCaptureFixture
                                               ) -> None:
     caplog.set_level(logging.INFO, logger="pinsec.audit")

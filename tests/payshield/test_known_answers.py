@@ -231,3 +231,19 @@ def test_cu_changes_a_pin_against_its_pvv(client: Client) -> None:
     assert client.call(f"CU001{v.ZPK}{pvk}{old}01{PVV_ACCOUNT}18523{new}") == ("CV", "00", expected)
     assert client.call(f"CU001{v.ZPK}{pvk}{old}01{PVV_ACCOUNT}18524{new}") == ("CV", "01", "")
     assert client.call(f"CU003{v.ZPK}{pvk}{old}01{PVV_ACCOUNT}18523{new}")[1] == "04"
+
+
+def test_ba_ng_clear_pins_need_the_authorised_state(client: Client) -> None:
+    account = v.ACCOUNT_1234
+    assert client.call(f"BA1234F{account}") == ("BB", "17", "")
+    assert client.call(f"NG{account}{LMK.encrypt_pin(bytearray(b'1234'), account)}") == ("NH", "17", "")
+    from pinsec.payshield import PayShieldServer, make_hsm, running
+
+    with running(PayShieldServer(make_hsm(VariantLmk.test(), authorized=True))) as at, \
+            Client((at.host, at.port)) as rig:
+        lmk_pin = rig.call(f"BA1234F{account}")
+        assert lmk_pin == ("BB", "00", LMK.encrypt_pin(bytearray(b"1234"), account))
+        assert rig.call(f"NG{account}{lmk_pin[2]}") == ("NH", "00", "1234F")
+        assert rig.call(f"BA12F{account}")[1] == "24"  # too short a PIN
+        bad = lmk_pin[2][:-1] + str((int(lmk_pin[2][-1]) + 1) % 10)
+        assert rig.call(f"NG{account}{bad}")[1] == "14"

@@ -1,7 +1,8 @@
 """PIN commands: CA (TPK to ZPK), CC (ZPK to ZPK), CI (TDES DUKPT to ZPK), JC and JE (TPK or ZPK to LMK),
 JG (LMK to ZPK), DC and EC (verify against a Visa PVV), DA and EA (verify against an IBM 3624 offset),
 DG (Visa PVV of a PIN under the LMK), DE (IBM 3624 offset of a PIN under the LMK), JA (a random PIN under
-the LMK), EE (the PIN of an IBM 3624 offset, under the LMK), CU (PIN change against a Visa PVV)."""
+the LMK), EE (the PIN of an IBM 3624 offset, under the LMK), CU (PIN change against a Visa PVV), BA and
+NG (clear PINs in and out of the LMK form: the Authorised state only)."""
 
 from __future__ import annotations
 
@@ -205,6 +206,31 @@ def cu(req: Request) -> str:
     pan = req.pan(account)
     req.hsm.verify_pin(current, key=key, format=fmt, pan=pan, pvk=pvk, method="visa-pvv", pvki=pvki, pvv=pvv)
     return req.hsm.pin_verification_value(new, key=key, format=fmt, pan=pan, pvk=pvk, method="visa-pvv", pvki=pvki)
+
+
+@command("BA")
+def ba(req: Request) -> str:
+    """Encrypt a clear PIN (Authorised state only): the PIN, left-justified and padded with F to its length
+    under the LMK, then the account. The PIN under LMK pair 02-03."""
+    f = req.fields
+    rest = f.rest()
+    f.end()
+    field, account = rest[:-12], rest[-12:]
+    pin = field.rstrip("F")
+    if not account.isdigit() or len(field) != len(pin) + 1 or not pin.isdigit():
+        raise CommandError("15", "PIN (padded with one F) and account number")
+    return req.hsm.lmk_pin_from_clear(pin, account=account)
+
+
+@command("NG")
+def ng(req: Request) -> str:
+    """Decrypt a PIN under the LMK (Authorised state only): account, PIN under LMK pair 02-03. The clear PIN,
+    padded with F to the length of the PIN under the LMK."""
+    f = req.fields
+    account = f.digits(12, "account number")
+    lmk_pin = f.rest()
+    f.end()
+    return req.hsm.clear_pin_from_lmk(lmk_pin, account=account).ljust(len(lmk_pin), "F")
 
 
 @command("JA")
