@@ -52,7 +52,8 @@ _HSM_TESTS = ["tests/test_policy.py", "tests/conformance", "tests/test_keystore.
                                                             "typed_errors")),
               "tests/test_pkcs11.py", "tests/test_iso4_pan_form.py", "tests/test_check_value.py",
               "tests/test_verification.py", "tests/test_data_ops.py"]
-_VARIANT_TESTS = ["tests/test_variant_lmk.py", "tests/attacks/test_variant_lmk.py", "tests/payshield"]
+_VARIANT_TESTS = ["tests/test_variant_lmk.py", "tests/test_lmk_ops.py", "tests/attacks/test_variant_lmk.py",
+                  "tests/payshield"]
 #: Core module -> the tests that answer for it (its doctests run too).
 TARGETS: dict[str, list[str]] = {
     "pinsec/pinblock.py": _PIN_TESTS,

@@ -1,0 +1,101 @@
+"""Hsm variant LMK operations: each refusal reached with otherwise-valid input (the survivors of a mutation
+run of hsm/lmk_ops.py, one test each)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import pytest
+
+from pinsec import Hsm, KeyAttributes, pinblock
+from pinsec.backends.software import SoftwareBackend, adjust_parity
+from pinsec.errors import DataError, KeyPolicyError, PanError
+from pinsec.variant_lmk import TEST_LMK, VariantLmk, wrap_under
+
+SECRET = VariantLmk([adjust_parity(secrets.token_bytes(16)) for _ in TEST_LMK])
+ZPK = adjust_parity(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"))
+ACCOUNT = "401234567890"
+
+
+def _hsm(**kw: object) -> Hsm:
+    return Hsm(SoftwareBackend(variant_lmk=SECRET), **kw)  # type: ignore[arg-type]
+
+
+def test_generated_keys_are_double_or_triple_length() -> None:
+    hsm = _hsm()
+    assert hsm.generate_lmk_key(key_type="001", usage="P0", length=24).length == 24
+    with pytest.raises(DataError) as info:
+        hsm.generate_lmk_key(key_type="001", usage="P0", length=8)
+    assert info.value.field == "length"
+
+
+def test_form_key_takes_triple_length_and_is_audited(caplog: pytest.LogCaptureFixture) -> None:
+    from pinsec import kcv
+
+    caplog.set_level(logging.INFO, logger="pinsec.audit")
+    parts = [bytes(range(1, 25)), bytes(range(31, 55))]
+    key = _hsm(authorized=True).form_lmk_key(parts, kcvs=[kcv.legacy_kcv(p) for p in parts], key_type="001",
+                                             usage="P0")
+    assert key.length == 24
+    assert any(r.getMessage().startswith("form_lmk_key") and key.id in r.getMessage() for r in caplog.records)
+    with pytest.raises(Exception) as info:
+        _hsm(authorized=True).form_lmk_key([bytes(8), bytes(range(8))], kcvs=["8CA64D", kcv.legacy_kcv(
+            bytes(range(8)) * 2)], key_type="001", usage="P0")
+    assert getattr(info.value, "code", "") in ("kcv_mismatch", "invalid_key")
+
+
+def test_a_key_goes_out_only_as_a_type_its_usage_allows_and_in_a_scheme_that_fits() -> None:
+    hsm = _hsm()
+    zpk = hsm.import_lmk_key(wrap_under(SECRET.kek("001"), ZPK, "U"), key_type="001", usage="P0")
+    with pytest.raises(KeyPolicyError) as info:
+        hsm.lmk_key(zpk, key_type="000")  # a PIN key never goes out as a ZMK
+    assert info.value.code == "wrong_key_type"
+    for scheme in ("T", "Y", "Z", 1):
+        with pytest.raises(DataError) as err:
+            hsm.lmk_key(zpk, key_type="001", scheme=scheme)  # type: ignore[arg-type]
+        assert err.value.code == "key_scheme"
+    triple = hsm.generate_lmk_key(key_type="001", usage="P0", length=24)
+    assert hsm.lmk_key(triple, key_type="001", scheme="Y")[0] == "Y"
+
+
+def test_a_non_exportable_key_is_refused_by_the_hsm_itself() -> None:
+    hsm = _hsm()
+    zmk = hsm.generate_lmk_key(key_type="000", usage="K0")
+    kept = hsm.generate_key(KeyAttributes("P0", "T", "B", "00", "N"))
+    with pytest.raises(KeyPolicyError) as info:
+        hsm.export_key_under_kek(kept, kek=zmk)
+    assert info.value.code == "not_exportable"
+
+
+def test_a_bad_pan_is_named_before_any_block_is_deciphered() -> None:
+    hsm = _hsm()
+    zpk = hsm.import_lmk_key(wrap_under(SECRET.kek("001"), ZPK, "U"), key_type="001", usage="P0")
+    block = pinblock.encipher(ZPK, "1234", ACCOUNT + "0")
+    iso1 = pinblock.encipher(ZPK, "1234", format=1)
+    with pytest.raises(PanError):  # ISO 1 carries no PAN: the ISO 0 destination's PAN is checked first
+        hsm.translate_pin_counted(iso1, src_key=zpk, src_format=1, dst_key=zpk, dst_format=0, pan="40123X")
+    with pytest.raises(PanError):
+        hsm.lmk_pin_from_block(block, key=zpk, format=0, pan="40123X", account=ACCOUNT)
+    with pytest.raises(PanError):
+        hsm.lmk_pin_to_block(SECRET.encrypt_pin(bytearray(b"1234"), ACCOUNT), account=ACCOUNT, key=zpk, format=0,
+                             pan="40123X")
+
+
+@pytest.mark.parametrize("length", [3, 13, True, "4"])
+def test_a_generated_pin_is_4_to_12_digits(length: object) -> None:
+    with pytest.raises(DataError) as info:
+        _hsm().generate_lmk_pin(length=length, account=ACCOUNT)  # type: ignore[arg-type]
+    assert info.value.field == "length"
+    assert len(_hsm().generate_lmk_pin(length=12, account=ACCOUNT)) == 13
+
+
+@pytest.mark.parametrize("offset", ["123", "1234567890123", "12a4", "١٢٣٤", 1234])
+def test_an_offset_is_4_to_12_digits(offset: object) -> None:
+    hsm = _hsm(decimalization_tables=("0123456789012345",))
+    pvk = hsm.generate_lmk_key(key_type="002", usage="V1")
+    with pytest.raises(DataError) as info:
+        hsm.lmk_pin_from_offset(offset, account=ACCOUNT, pvk=pvk, validation_data="4012345678909000")  # type: ignore[arg-type]
+    assert info.value.field == "offset"
+    assert len(hsm.lmk_pin_from_offset("123456789012", account=ACCOUNT, pvk=pvk,
+                                       validation_data="4012345678909000")) == 13
