@@ -73,10 +73,15 @@ def test_a_pin_block_cannot_be_deciphered_through_a_dukpt_data_key(rig: Hsm) -> 
     assert clear.hex().upper() != "041274EDCBA9876F"  # the published clear PIN block of X9.24-1 A.4
 
 
-@pytest.mark.parametrize(("data", "kw"), [("00" * 7, {}), ("", {}), ("00" * 8, {"mode": "OFB"}),
-                                          ("00" * 8, {"mode": "ECB", "iv": "00" * 8}), ("00" * 8, {"iv": "00" * 4}),
-                                          ("00" * 8, {"direction": "sideways"})])
-def test_malformed_input(rig: Hsm, data: str, kw: dict[str, str]) -> None:
+@pytest.mark.parametrize(("data", "kw", "field"), [("00" * 7, {}, "data"), ("", {}, "data"),
+                                                   ("00" * 8, {"mode": "OFB"}, "mode"),
+                                                   ("00" * 8, {"mode": "ECB", "iv": "00" * 8}, "iv"),
+                                                   ("00" * 8, {"iv": "00" * 4}, "iv"),
+                                                   ("00" * 8, {"direction": "sideways"}, "direction")])
+def test_malformed_input(rig: Hsm, data: str, kw: dict[str, str], field: str) -> None:
     key = rig.import_clear_key(TDES3, KeyAttributes("D0", "T", "B"))
-    with pytest.raises(DataError):
+    with pytest.raises(DataError) as info:
         rig.encrypt_data(key, data, **kw)  # type: ignore[arg-type]
+    assert info.value.field == field
+    if data == "00" * 7:
+        assert info.value.code == "data_length"  # said by the Hsm, before any cipher runs

@@ -196,3 +196,13 @@ def test_every_host_side_operation_is_refused_when_in_device_is_required() -> No
             call()
         assert info.value.code == "not_in_device", op
         assert len(rig.list_keys()) == before, op
+
+
+def test_a_variant_key_usage_outside_the_table_is_malformed_input() -> None:
+    from pinsec.errors import DataError
+    from pinsec.hsm.variant_policy import attributes_for
+
+    for usage in ("Z9", 1, "K1"):
+        with pytest.raises(DataError) as info:
+            attributes_for("001", usage)  # type: ignore[arg-type]
+        assert info.value.field == "usage"
