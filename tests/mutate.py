@@ -77,11 +77,11 @@ TARGETS: dict[str, list[str]] = {
     "pinsec/kcv.py": ["tests/test_tr31.py", "tests/conformance/test_keys.py"],
     "pinsec/hsm/components.py": ["tests/test_components.py", "tests/attacks/test_authorised_state.py",
                                  "tests/payshield/test_console.py"],
-    "pinsec/hsm/variant_policy.py": _VARIANT_TESTS,
+    "pinsec/hsm/variant_policy.py": ["tests/test_policy.py", *_VARIANT_TESTS],
     "pinsec/hsm/lmk_ops.py": _VARIANT_TESTS,
     "pinsec/variant_lmk.py": _VARIANT_TESTS,
     "pinsec/hsm/data_ops.py": ["tests/test_data_ops.py", "tests/aws/test_data.py"],
-    "pinsec/hsm/rsa_ops.py": ["tests/aws/test_import_export.py", "tests/aws/test_control.py"],
+    "pinsec/hsm/rsa_ops.py": ["tests/test_rsa_ops.py", "tests/aws/test_import_export.py", "tests/aws/test_control.py"],
     "pinsec/bulk/journal.py": ["tests/test_bulk.py", "tests/attacks/test_bulk_input.py"],
     "pinsec/bulk/records.py": ["tests/test_bulk.py", "tests/attacks/test_bulk_input.py"],
 }
