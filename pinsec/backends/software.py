@@ -382,11 +382,15 @@ class SoftwareBackend(VariantLmkSupport, RsaImportSupport):
         if len(value) < n or not hmac.compare_digest(expected, value[:n]):
             raise VerificationError("PIN did not verify", code="pin_mismatch", field="pin")
 
-    def pin_block_from_offset(self, offset: str, how: PinVerification, dst: PinKey, pan: str | None) -> bytes:
-        """The PIN an IBM 3624 offset stands for (the natural PIN with offset zeros), as a PIN block."""
+    def _offset_digits(self, offset: str, how: PinVerification) -> bytearray:
+        """The ASCII digits of the PIN an IBM 3624 offset stands for (the caller wipes them)."""
         clear = pin.ibm3624_pin_from_offset(self._material(how.pvk), offset, how.validation_data,
                                             how.decimalization_table)
-        digits = bytearray(clear.encode("ascii"))  # the str lives only for this call
+        return bytearray(clear.encode("ascii"))  # the str lives only for this call
+
+    def pin_block_from_offset(self, offset: str, how: PinVerification, dst: PinKey, pan: str | None) -> bytes:
+        """The PIN an IBM 3624 offset stands for (the natural PIN with offset zeros), as a PIN block."""
+        digits = self._offset_digits(offset, how)
         try:
             return pinblock.encipher_digits(self._pin_key(dst), digits, dst.pan_in_block(pan), format=dst.format)
         finally:

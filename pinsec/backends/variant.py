@@ -33,6 +33,7 @@ class VariantLmkSupport:
         def _material(self, key: KeyHandle) -> bytes: ...
         def _pin_key(self, side: PinKey) -> bytes: ...
         def _value(self, digits: bytearray, how: PinVerification, pan: str | None) -> str: ...
+        def _offset_digits(self, offset: str, how: PinVerification) -> bytearray: ...
         def translate_pin_counted(self, block: bytes, src: PinKey, dst: PinKey, pan: str | None
                                   ) -> tuple[bytes, int]: ...
 
@@ -105,12 +106,16 @@ class VariantLmkSupport:
 
     # ---------------------------------------------------------------------------- PINs under 02-03
 
-    def lmk_pin_from_block(self, block: bytes, src: PinKey, pan: str | None, account: str) -> str:
-        digits = pinblock.decipher_digits(self._pin_key(src), block, src.pan_in_block(pan), format=src.format)
+    def _sealed(self, digits: bytearray, account: str) -> str:
+        """``digits`` under LMK pair 02-03; the clear digits are wiped whatever happens."""
         try:
             return self._lmk().encrypt_pin(digits, account)
         finally:
             _crypto.wipe(digits)
+
+    def lmk_pin_from_block(self, block: bytes, src: PinKey, pan: str | None, account: str) -> str:
+        return self._sealed(pinblock.decipher_digits(self._pin_key(src), block, src.pan_in_block(pan),
+                                                     format=src.format), account)
 
     def lmk_pin_to_block(self, lmk_pin: str, account: str, dst: PinKey, pan: str | None) -> bytes:
         digits = self._lmk().decrypt_pin(lmk_pin, account)
@@ -129,21 +134,11 @@ class VariantLmkSupport:
 
     def random_lmk_pin(self, length: int, account: str) -> str:
         """A random PIN of ``length`` digits, born under LMK pair 02-03."""
-        digits = pin.generate_pin(length)
-        try:
-            return self._lmk().encrypt_pin(digits, account)
-        finally:
-            _crypto.wipe(digits)
+        return self._sealed(pin.generate_pin(length), account)
 
     def lmk_pin_from_offset(self, offset: str, account: str, how: PinVerification) -> str:
         """The PIN an IBM 3624 offset gives (natural PIN + offset), under LMK pair 02-03."""
-        clear = pin.ibm3624_pin_from_offset(self._material(how.pvk), offset, how.validation_data,
-                                            how.decimalization_table)
-        digits = bytearray(clear.encode("ascii"))  # the str lives only for this call
-        try:
-            return self._lmk().encrypt_pin(digits, account)
-        finally:
-            _crypto.wipe(digits)
+        return self._sealed(self._offset_digits(offset, how), account)
 
     def lmk_pin_value(self, lmk_pin: str, account: str, how: PinVerification, pan: str | None) -> str:
         digits = self._lmk().decrypt_pin(lmk_pin, account)
