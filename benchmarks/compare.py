@@ -26,14 +26,20 @@ def main(argv: list[str]) -> int:
     warnings.filterwarnings("ignore", module="psec")
     names = argv or sorted(m.name for m in pkgutil.iter_modules(rows.__path__))
     results: dict[str, list[tuple[str, float]]] = {}
+    notes: list[str] = []
     for name in names:
         module = importlib.import_module(f"rows.{name}")
         for row in module.ROWS:
-            row.run(min(row.n, 50))  # warm-up: caches, lazy imports, worker start-up code paths
-            start = time.perf_counter()
-            row.run(row.n)
-            rate = row.n / (time.perf_counter() - start)
+            if row.seconds is not None:
+                row.seconds(min(row.n, 50))
+                rate = row.n / row.seconds(row.n)
+            else:
+                row.run(min(row.n, 50))  # warm-up: caches, lazy imports, worker start-up code paths
+                start = time.perf_counter()
+                row.run(row.n)
+                rate = row.n / (time.perf_counter() - start)
             results.setdefault(row.group, []).append((row.impl, rate))
+        notes.extend(note() for note in getattr(module, "NOTES", []))
     width = max(len(impl) for group in results.values() for impl, _ in group)
     for group, entries in results.items():
         print(group)
@@ -41,6 +47,8 @@ def main(argv: list[str]) -> int:
         for impl, rate in entries:
             ratio = "" if impl.startswith("pinsec") or base is None else f"   pinsec is {base / rate:.2f}x"
             print(f"  {impl:<{width}}  {rate:>12,.0f} /s{ratio}")
+    for note in notes:
+        print(note)
     return 0
 
 

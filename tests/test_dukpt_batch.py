@@ -90,3 +90,17 @@ def test_known_shapes(shape: str) -> None:
     tksns = [(device | c).to_bytes(10, "big") for c in counters]
     assert tdes.derive_working_keys(TDES_BDK, tksns, tdes.KeyUsage.PIN) == [
         tdes.derive_working_key(TDES_BDK, k, tdes.KeyUsage.PIN) for k in tksns]
+
+
+@settings(max_examples=100, deadline=None)
+@given(pairs=_batch(21, _valid_tdes, _TDES_DEVICES), usage=st.sampled_from(list(tdes.KeyUsage)),
+       variant_only=st.booleans())
+def test_tdes_vectorised_engine_equals_one_by_one(pairs: list[tuple[int, int]], usage: tdes.KeyUsage,
+                                                   variant_only: bool) -> None:
+    # the numpy engine that tdes.derive_working_keys hands large batches to, on the same shapes
+    engine = pytest.importorskip("pinsec.batch.dukpt_tdes")
+    values = [device | counter for device, counter in pairs]
+    one_way = usage in (tdes.KeyUsage.DATA_REQUEST, tdes.KeyUsage.DATA_RESPONSE) and not variant_only
+    assert engine.derive_working_keys(TDES_BDK, values, usage.value, one_way) == [
+        tdes.derive_working_key(TDES_BDK, v.to_bytes(10, "big"), usage, data_variant_only=variant_only)
+        for v in values]

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Row:
-    """``run(n)`` performs ``n`` operations on inputs prepared outside the timed call."""
+    """``run(n)`` performs ``n`` operations on inputs prepared outside the timed call. A row that times
+    itself (a C program measuring its own loop) gives ``seconds(n)`` instead, the time ``n`` operations took."""
 
     group: str
     impl: str
     run: Callable[[int], None]
     n: int = 2000
+    seconds: Callable[[int], float] | None = None

@@ -25,7 +25,7 @@ from math import comb
 from threading import Lock
 from typing import Final
 
-from .. import _crypto, mac, pinblock
+from .. import _crypto, batch, mac, pinblock
 from .._hex import parse_hex
 from ..errors import DataError, InvalidKeyError, KsnError
 from ._direction import by_direction
@@ -245,11 +245,19 @@ def derive_working_keys(
     """:func:`derive_working_key` for many KSNs, sharing IPEKs and intermediate keys.
 
     KSNs of one device share their IPEK and the keys of common counter prefixes (consecutive counters of
-    one terminal share all but the last steps). The memo lives only for this call.
+    one terminal share all but the last steps). The memo lives only for this call. Large batches of many
+    devices go to the vectorised engine (:mod:`pinsec.batch.dukpt_tdes`, with numpy installed) when its
+    measured cost model says it is faster; the keys are the same either way.
     """
     usage = _usage(usage)
     bdk = _bdk(bdk)
     values = [_ksn(k, lenient=lenient) for k in ksns]
+    if len(values) > 256 and batch.available():
+        from ..batch import dukpt_tdes
+
+        if dukpt_tdes.faster_than_one_by_one(len(values), len({v >> COUNTER_BITS for v in values})):
+            one_way = usage in _DATA_USAGES and not data_variant_only
+            return dukpt_tdes.derive_working_keys(bdk, values, usage.value, one_way)
     ipeks: dict[int, int] = {}
     memo: dict[tuple[int, int], int] = {}
     out: list[bytes] = []
