@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ pytest.importorskip("numpy")
 
 from pinsec.batch import dukpt_tdes
 from pinsec.dukpt import tdes
+from tests.tracing import executed_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 BDK = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")  # ANSI X9.24-1:2009 A.4
@@ -73,24 +73,7 @@ def test_a_triple_length_bdk() -> None:
 
 
 def _lines(run: Callable[[], object]) -> list[tuple[str, int]]:
-    """Every line of pinsec.batch executed by ``run``, in order."""
-    executed: list[tuple[str, int]] = []
-    folder = str(ROOT / "pinsec" / "batch")
-
-    def local(frame: Any, event: str, arg: Any) -> Any:
-        if event == "line":
-            executed.append((frame.f_code.co_filename, frame.f_lineno))
-        return local
-
-    def start(frame: Any, event: str, arg: Any) -> Any:
-        return local if frame.f_code.co_filename.startswith(folder) else None
-
-    sys.settrace(start)
-    try:
-        run()
-    finally:
-        sys.settrace(None)
-    return executed
+    return executed_lines(run, ROOT / "pinsec" / "batch")
 
 
 def test_the_work_done_does_not_depend_on_the_keys() -> None:

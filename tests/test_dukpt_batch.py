@@ -104,3 +104,13 @@ def test_tdes_vectorised_engine_equals_one_by_one(pairs: list[tuple[int, int]], 
     assert engine.derive_working_keys(TDES_BDK, values, usage.value, one_way) == [
         tdes.derive_working_key(TDES_BDK, v.to_bytes(10, "big"), usage, data_variant_only=variant_only)
         for v in values]
+
+
+@settings(max_examples=60, deadline=None)
+@given(pairs=_batch(32, _valid_aes, st.integers(0, 2).map(lambda i: bytes([0x12, 0x34, i, 0x78] * 2)) | _AES_DEVICES),
+       kt=st.sampled_from([aes.KeyType.AES128, aes.KeyType.TDES2, aes.KeyType.HMAC128]))
+def test_aes_vectorised_engine_equals_one_by_one(pairs: list[tuple[bytes, int]], kt: aes.KeyType) -> None:
+    engine = pytest.importorskip("pinsec.batch.dukpt_aes")
+    usage = aes.KeyUsage.PIN_ENCRYPTION
+    assert engine.derive_working_keys(AES_BDK, [(bytes(d), c) for d, c in pairs], usage, kt) == [
+        aes.derive_working_key(AES_BDK, bytes(d) + c.to_bytes(4, "big"), usage, kt) for d, c in pairs]

@@ -240,7 +240,8 @@ def _encrypt_128(block: Planes, key: Planes) -> Planes:
         words = round_key.reshape(8, 4, 4, -1).copy()
         words[:, 0] ^= substituted[:, 16:]
         words[:, 0, 0] ^= _RCON_COLUMNS[r]
-        np.bitwise_xor.accumulate(words, axis=1, out=words)  # w'0 = w0 ^ t, w'i = w'(i-1) ^ wi
+        for i in (1, 2, 3):  # w'0 = w0 ^ t, w'i = w'(i-1) ^ wi
+            words[:, i] ^= words[:, i - 1]
         round_key = words.reshape(8, 16, -1)
         if r < 9:
             state = _mix_columns(state)

@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 
 from .. import _crypto
 from . import _des
-from ._planes import Planes, from_planes, lane_mask, to_planes, words
+from ._planes import Planes, to_planes
+from ._walk import answer, be_bytes, by_weight, constant, keep, steps
 
 #: Lanes per chunk: 2,048 words of 64 lanes per bit plane keep the working set in the caches.
 CHUNK: Final = 64 * 2048
@@ -36,31 +36,7 @@ _COUNTER_MASK: Final = (1 << _COUNTER_BITS) - 1
 _KEY_MASK_HALF: Final = 0xC0C0C0C000000000
 _M64: Final = (1 << 64) - 1
 
-U64 = npt.NDArray[np.uint64]
-
-
-def _constant(value: int, bits: int) -> Planes:
-    """A column of ``bits`` planes, all-ones where ``value`` (most significant bit first) has a one: XOR it
-    onto planes to XOR ``value`` into every lane."""
-    rows = [(_M64 if (value >> (bits - 1 - i)) & 1 else 0) for i in range(bits)]
-    return np.array(rows, dtype=np.uint64).reshape(bits, 1)
-
-
-_MASK: Final = _constant(_KEY_MASK_HALF, 64)
-
-
-def _be_bytes(values: U64) -> npt.NDArray[np.uint8]:
-    return values.astype(">u8").view(np.uint8).reshape(-1, 8)
-
-
-def _next_bit(current: Planes, remaining: Planes) -> None:
-    """Move each lane's highest remaining counter bit into ``current`` (X9.24-1 A.3 walks the counter's
-    one-bits from the top), in place on counter planes (row 0 the highest bit)."""
-    above = np.bitwise_or.accumulate(remaining, axis=0)
-    top = remaining.copy()
-    top[1:] &= ~above[:-1]
-    current |= top
-    remaining ^= top
+_MASK: Final = constant(_KEY_MASK_HALF, 64)
 
 
 def faster_than_one_by_one(lanes: int, devices: int) -> bool:
@@ -93,41 +69,30 @@ def _chunk(bdk: bytes, ksns: Sequence[int], usage: int, one_way: bool) -> list[b
     low = np.fromiter((k & _M64 for k in ksns), dtype=np.uint64, count=n)
     high = np.fromiter((k >> 64 for k in ksns), dtype=np.uint64, count=n)
     # IPEK: TDES of the KSN's top 64 bits with the counter cleared, under the BDK and the BDK XOR C0C0...
-    blocks = _be_bytes(((high << np.uint64(48)) | (low >> np.uint64(16))) & ~np.uint64(_COUNTER_MASK >> 16))
+    blocks = be_bytes(((high << np.uint64(48)) | (low >> np.uint64(16))) & ~np.uint64(_COUNTER_MASK >> 16))
     data = blocks.tobytes()
     masked_bdk = _crypto.xor(bdk, (_KEY_MASK_HALF.to_bytes(8, "big")) * (len(bdk) // 8))
     left = np.frombuffer(_crypto.tdes_ecb_encrypt(bdk, data), dtype=np.uint8).reshape(n, 8)
     right = np.frombuffer(_crypto.tdes_ecb_encrypt(masked_bdk, data), dtype=np.uint8).reshape(n, 8)
 
-    weights = np.bitwise_count(low & np.uint64(_COUNTER_MASK))
-    order = np.argsort(-weights.astype(np.int64), kind="stable")
-    weights = weights[order]
+    order, weights = by_weight(low & np.uint64(_COUNTER_MASK))
     key_left, key_right = to_planes(left[order]), to_planes(right[order])
     # the KSN's low 64 bits on planes: rows 0-42 the register's fixed part, rows 43-63 the counter
-    ksn_planes = to_planes(_be_bytes(low[order]))
-    fixed, remaining = ksn_planes[:64 - _COUNTER_BITS], ksn_planes[64 - _COUNTER_BITS:]
-    current = np.zeros_like(remaining)
-    for step in range(int(weights[0]) if n else 0):
-        count = int(np.count_nonzero(weights > step))
-        w = words(count)
-        _next_bit(current[:, :w], remaining[:, :w])
-        _step(key_left, key_right, np.concatenate((fixed[:, :w], current[:, :w])), w,
-              lane_mask(weights[:64 * w] > step) if count % 64 else None)
+    ksn_planes = to_planes(be_bytes(low[order]))
+    fixed = ksn_planes[:64 - _COUNTER_BITS]
+    for w, prefix, partial in steps(ksn_planes[64 - _COUNTER_BITS:], weights):
+        _step(key_left, key_right, np.concatenate((fixed[:, :w], prefix)), w, partial)
 
     if usage:
-        key_left ^= _constant(usage >> 64, 64)
-        key_right ^= _constant(usage & _M64, 64)
+        key_left ^= constant(usage >> 64, 64)
+        key_right ^= constant(usage & _M64, 64)
     if one_way:  # each half TDES-enciphered under the whole variant key
         half = key_left.shape[1]
         key = np.concatenate((np.concatenate((key_left, key_left), axis=1),
                               np.concatenate((key_right, key_right), axis=1)))
         done = _des.tdes_encrypt(np.concatenate((key_left, key_right), axis=1), key)
         key_left, key_right = done[:, :half], done[:, half:]
-    keys = np.empty((n, 16), dtype=np.uint8)
-    keys[order] = np.concatenate((from_planes(key_left, n), from_planes(key_right, n)), axis=1)
-    raw = keys.tobytes()
-    keys.fill(0)
-    return [raw[16 * i:16 * i + 16] for i in range(n)]
+    return answer([key_left, key_right], order, n, 16)
 
 
 def _step(key_left: Planes, key_right: Planes, data: Planes, w: int, partial: Planes | None) -> None:
@@ -140,8 +105,5 @@ def _step(key_left: Planes, key_right: Planes, data: Planes, w: int, partial: Pl
     blocks = np.concatenate((data ^ right, data ^ right_masked), axis=1)
     enc = _des.encrypt(blocks, keys)
     new_right, new_left = enc[:, :w] ^ right, enc[:, w:] ^ right_masked
-    if partial is not None:
-        new_left = left ^ ((left ^ new_left) & partial)
-        new_right = right ^ ((right ^ new_right) & partial)
-    key_left[:, :w] = new_left
-    key_right[:, :w] = new_right
+    key_left[:, :w] = keep(left, new_left, partial)
+    key_right[:, :w] = keep(right, new_right, partial)

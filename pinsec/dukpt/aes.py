@@ -28,7 +28,7 @@ from math import comb
 from threading import Lock
 from typing import Final
 
-from .. import _crypto, mac, pinblock
+from .. import _crypto, batch, mac, pinblock
 from .._hex import parse_hex
 from ..errors import DataError, InvalidKeyError, KeyPolicyError, KsnError
 from ._direction import by_direction
@@ -298,10 +298,17 @@ def derive_working_key(
 
 def derive_working_keys(bdk: bytes, ksns: Iterable[bytes | str], usage: KeyUsage, key_type: KeyType) -> list[bytes]:
     """:func:`derive_working_key` for many KSNs, sharing initial keys and the intermediate keys of common
-    counter prefixes (consecutive counters of one device). The memo lives only for this call."""
+    counter prefixes (consecutive counters of one device). The memo lives only for this call. Large batches
+    of many devices go to the vectorised engine (:mod:`pinsec.batch.dukpt_aes`, with numpy installed) when
+    its measured cost model says it is faster; the keys are the same either way."""
     kt = _bdk_type(bdk, "BDK")
     usage, key_type = _usage(usage), _key_type(key_type, kt)
     parsed = [_ksn(k) for k in ksns]
+    if len(parsed) > 256 and batch.available():
+        from ..batch import dukpt_aes
+
+        if dukpt_aes.faster_than_one_by_one(len(parsed), len({ik for ik, _ in parsed})):
+            return dukpt_aes.derive_working_keys(bytes(bdk), parsed, usage, key_type)
     initials: dict[bytes, bytes] = {}
     memo: dict[tuple[bytes, int], bytes] = {}
     out = []
