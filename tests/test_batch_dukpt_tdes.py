@@ -15,8 +15,10 @@ import pytest
 
 pytest.importorskip("numpy")
 
+from pinsec import batch
 from pinsec.batch import dukpt_tdes
 from pinsec.dukpt import tdes
+from pinsec.errors import DataError
 from tests.tracing import executed_lines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,3 +117,21 @@ def test_the_choice_follows_the_measured_costs() -> None:
     assert dukpt_tdes.faster_than_one_by_one(lanes=5000, devices=5000)
     assert not dukpt_tdes.faster_than_one_by_one(lanes=2000, devices=1)
     assert dukpt_tdes.faster_than_one_by_one(lanes=100_000, devices=1)
+
+
+@pytest.mark.parametrize("threads", ["1", "3"])
+def test_threads_share_the_chunks_and_keep_the_order(threads: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(8)
+    values = [(rng.getrandbits(59) << 21) | (1 << rng.randrange(21)) for _ in range(1000)]
+    monkeypatch.setenv("PINSEC_BATCH_THREADS", threads)
+    monkeypatch.setattr(dukpt_tdes, "CHUNK", 192)
+    assert batch.threads() == int(threads)
+    assert _engine(BDK, values, tdes.KeyUsage.PIN) == _one_by_one(BDK, values, tdes.KeyUsage.PIN)
+
+
+@pytest.mark.parametrize("given", ["0", "65", "two", "-1"])
+def test_a_bad_thread_count_is_refused(given: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PINSEC_BATCH_THREADS", given)
+    with pytest.raises(DataError) as info:
+        batch.threads()
+    assert info.value.field == "PINSEC_BATCH_THREADS"

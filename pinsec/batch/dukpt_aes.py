@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import _crypto
 from ..dukpt.aes import BDK_KEY_TYPES, KeyType, KeyUsage, derivation_data
-from . import _aes
+from . import _aes, in_chunks
 from ._planes import Planes, to_planes
 from ._walk import answer, be_bytes, by_weight, constant, keep, steps
 
@@ -61,10 +61,7 @@ def _derive(key: Planes, heads: list[Planes], context: Planes, bits: int) -> Pla
 def derive_working_keys(bdk: bytes, ksns: Sequence[tuple[bytes, int]], usage: KeyUsage,
                         key_type: KeyType) -> list[bytes]:
     """Working keys of ``usage`` and ``key_type`` for the (initial key ID, counter) pairs ``ksns``, in order."""
-    out: list[bytes] = []
-    for start in range(0, len(ksns), CHUNK):
-        out.extend(_chunk(bdk, ksns[start:start + CHUNK], usage, key_type))
-    return out
+    return in_chunks(ksns, CHUNK, lambda part: _chunk(bdk, part, usage, key_type))
 
 
 def _chunk(bdk: bytes, ksns: Sequence[tuple[bytes, int]], usage: KeyUsage, key_type: KeyType) -> list[bytes]:

@@ -24,7 +24,7 @@ from typing import Final
 import numpy as np
 
 from .. import _crypto
-from . import _des
+from . import _des, in_chunks
 from ._planes import Planes, to_planes
 from ._walk import answer, be_bytes, by_weight, constant, keep, steps
 
@@ -58,10 +58,7 @@ def derive_working_keys(bdk: bytes, ksns: Sequence[int], usage: int, one_way: bo
 
     ``usage`` is the 128-bit variant constant; ``one_way`` asks for the data keys' TDES one-way function.
     """
-    out: list[bytes] = []
-    for start in range(0, len(ksns), CHUNK):
-        out.extend(_chunk(bdk, ksns[start:start + CHUNK], usage, one_way))
-    return out
+    return in_chunks(ksns, CHUNK, lambda part: _chunk(bdk, part, usage, one_way))
 
 
 def _chunk(bdk: bytes, ksns: Sequence[int], usage: int, one_way: bool) -> list[bytes]:
