@@ -13,6 +13,7 @@ import pinsec
 from pinsec import KeyAttributes, pinblock
 from pinsec.bulk import TranslateSpec, read_records, translate_file
 from pinsec.cli import main
+from pinsec.errors import DataError
 
 LMK = "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
 SRC = bytes.fromhex("F039121BEC83D26B169BDCD5B22AAF8F")  # TR-31:2018 A.7.2.1 clear key, used as a ZPK
@@ -184,3 +185,48 @@ def test_any_executor_the_caller_passes(setup, tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=3) as pool:  # stands in for Dask's client.get_executor()
         _run(store, ids, tmp_path / "in.csv", tmp_path / "pool.csv", executor=pool)
     assert (tmp_path / "pool.csv").read_text() == (tmp_path / "one.csv").read_text()
+
+
+def test_a_dukpt_file_of_many_devices_goes_through_the_batch_engine(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # With numpy, a BDK source gets chunks of DUKPT_CHUNK records by default, so each chunk's keys come from
+    # the vectorised engine; every translated block must still decipher to its PIN under the destination key.
+    engine = pytest.importorskip("pinsec.batch.dukpt_tdes")
+    from pinsec.bulk import translate as bulk_translate
+    from pinsec.dukpt import tdes
+
+    monkeypatch.setenv("PINSEC_LMK", LMK)
+    hsm = pinsec.Hsm(keystore=tmp_path / "keys.json", authorized=True)
+    bdk_key = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")  # ANSI X9.24-1:2009 A.4
+    bdk = hsm.import_clear_key(bdk_key, KeyAttributes("B0", "T", "X"))
+    dst = hsm.import_clear_key(DST, KeyAttributes("P0", "T", "E"))
+    rng = random.Random(12)
+    lines = []
+    for i in range(1200):
+        ksn = ((rng.getrandbits(59) << 21) | (1 << rng.randrange(21))).to_bytes(10, "big")
+        pin, pan = f"{rng.randrange(10**4, 10**6)}", f"4{rng.randrange(10**14, 10**15)}"
+        block = tdes.encrypt_pin_block(bdk_key, ksn, pin, pan)
+        lines.append((f"r{i}", block.hex().upper(), pan, ksn.hex().upper(), pin))
+    src = tmp_path / "fleet.csv"
+    src.write_text("id,pin_block,pan,ksn\n" + "".join(f"{i},{b},{p},{k}\n" for i, b, p, k, _ in lines))
+    calls: list[int] = []
+    real = engine.derive_working_keys
+    monkeypatch.setattr(engine, "derive_working_keys", lambda *a: calls.append(len(a[1])) or real(*a))
+    s = translate_file(src, tmp_path / "out.csv", hsm=hsm, spec=TranslateSpec(bdk.id, 0, dst.id, 0))
+    assert (s.translated, s.rejected) == (1200, 0)
+    assert calls == [1200] and bulk_translate.DUKPT_CHUNK >= 1200
+    with (tmp_path / "out.csv").open() as f:
+        got = {r["id"]: r["pin_block"] for r in csv.DictReader(f)}
+    for i, _, pan, _, pin in lines:
+        assert pinblock.decipher(DST, got[i], pan) == pin
+
+
+@pytest.mark.parametrize("size", [0, -5, True])
+def test_a_bad_chunk_size_is_refused(setup, tmp_path: Path, size: object) -> None:
+    store, ids, _ = setup
+    spec = TranslateSpec(ids["src"], 0, ids["dst"], 0)
+    with pytest.raises(DataError) as info:
+        translate_file(tmp_path / "in.csv", tmp_path / "out.csv", hsm=pinsec.Hsm(keystore=store), spec=spec,
+                       chunk_size=size)  # type: ignore[arg-type]
+    assert info.value.field == "workers"
+    assert not (tmp_path / "out.csv").exists()

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from .._hex import to_hex
 from ..errors import DataError, PinsecError
@@ -108,6 +108,23 @@ def _work(job: _Job, chunk: list[Record | Rejected]) -> list[Result]:
     return _translate_chunk(hsm, src, dst, job.spec, chunk)
 
 
+#: Records per chunk when none is given; a DUKPT source gets chunks large enough for the batch engine
+#: (pinsec.batch) when numpy is installed, since its keys are derived per chunk.
+DEFAULT_CHUNK: Final = 500
+DUKPT_CHUNK: Final = 16_384
+
+
+def _chunk_size(hsm: Hsm, spec: TranslateSpec, chunk_size: int | None) -> int:
+    if chunk_size is None:
+        from .. import batch
+
+        dukpt = hsm.key(spec.src_key).attributes.usage.value == "B0"
+        return DUKPT_CHUNK if dukpt and batch.available() else DEFAULT_CHUNK
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise DataError("chunk_size and workers must be at least 1", field="workers")
+    return chunk_size
+
+
 def _chunks(records: Iterable[Record | Rejected], size: int) -> Iterator[list[Record | Rejected]]:
     it = iter(records)
     while chunk := list(itertools.islice(it, size)):
@@ -121,18 +138,22 @@ def translate_pins(
     spec: TranslateSpec,
     workers: int = 1,
     executor: Executor | None = None,
-    chunk_size: int = 500,
+    chunk_size: int | None = None,
     lmk_file: str | os.PathLike[str] | None = None,
 ) -> Iterator[list[Result]]:
     """Translate records chunk by chunk; yields each chunk's results in input order.
+
+    ``chunk_size`` defaults to :data:`DEFAULT_CHUNK`, or :data:`DUKPT_CHUNK` for a BDK source when the batch
+    engine (numpy) is installed, so that each chunk's DUKPT keys are derived by it.
 
     With ``workers=1`` and no ``executor`` the work runs in this process on ``hsm``. Otherwise chunks go
     to ``executor`` (or a local ``ProcessPoolExecutor(workers)``): each worker gets the two keys as key
     blocks under the LMK, as the key store holds them, and reads the LMK from ``lmk_file`` (a path every
     worker can read) or else from its own environment (``PINSEC_LMK_FILE`` / ``PINSEC_LMK``).
     """
-    if chunk_size < 1 or workers < 1:
+    if workers < 1:
         raise DataError("chunk_size and workers must be at least 1", field="workers")
+    chunk_size = _chunk_size(hsm, spec, chunk_size)
     src, dst = hsm.key(spec.src_key), hsm.key(spec.dst_key)
     if executor is None and workers == 1:
         for chunk in _chunks(records, chunk_size):
@@ -183,7 +204,7 @@ def translate_file(
     rejects: str | Path | None = None,
     workers: int = 1,
     executor: Executor | None = None,
-    chunk_size: int = 500,
+    chunk_size: int | None = None,
     on_commit: Callable[[int], None] | None = None,
     lmk_file: str | os.PathLike[str] | None = None,
 ) -> BulkSummary:
@@ -200,10 +221,11 @@ def translate_file(
     rej_path = Path(rejects) if rejects else out_path.with_name(f"{out_path.stem}.rejects{out_path.suffix}")
     # Everything that can refuse the run is checked before the journal writes its first file, so a refused
     # start leaves nothing that would block the corrected run.
-    if chunk_size < 1 or workers < 1:
+    if workers < 1:
         raise DataError("chunk size and workers must be at least 1", field="workers")
     hsm.key(spec.src_key)
     hsm.key(spec.dst_key)
+    chunk_size = _chunk_size(hsm, spec, chunk_size)
     first = read_records(src_path)
     try:
         next(first, None)  # opens the input and reads its header

@@ -45,4 +45,5 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--src-dukpt-key-type", help="AES DUKPT PIN key type (default AES128)")
     p.add_argument("--dst-dukpt-key-type", help="AES DUKPT PIN key type (default AES128)")
     p.add_argument("--workers", type=ascii_int, default=1, help="local worker processes (default 1)")
-    p.add_argument("--chunk-size", type=ascii_int, default=500, help="records per chunk (default 500)")
+    p.add_argument("--chunk-size", type=ascii_int, default=None,
+                   help="records per chunk (default 500; 16384 for a DUKPT source with the numpy batch engine)")
