@@ -1,13 +1,17 @@
-"""The vectorised TDES DUKPT engine against a C/OpenSSL per-key loop, on one batch of 65,536 KSNs of random
-devices with random valid counters under one BDK (issue 17's yardstick), and its memory for 1,000,000 KSNs.
+"""The vectorised DUKPT engines against C/OpenSSL per-key loops, on one batch of 65,536 KSNs of random
+devices with random valid counters under one BDK (issue 17's yardstick), and the TDES engine's memory for
+1,000,000 KSNs.
 
-The C loop (benchmarks/c/dukpt_tdes_loop.c) is built here with the system compiler and libcrypto when both
-are present, and left out (said so) when not; its keys are checked against pinsec's before it is timed, and
-its rate is the one it measures around its own loop (process start and I/O excluded, in C's favour).
+The C loops (benchmarks/c/dukpt_tdes_loop.c, dukpt_aes_loop.c: OpenSSL's DES, and EVP AES with AES-NI)
+are built here with the system compiler and libcrypto when both are present, and left out (said so) when
+not; their keys are checked against pinsec's before they count, and their rate is the one they measure
+around their own loop (process start and I/O excluded, in C's favour). The engine runs on one thread and
+on as many as the machine gives it (``PINSEC_BATCH_THREADS``); the C loops on one core.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import subprocess
@@ -18,11 +22,11 @@ from pathlib import Path
 from _inputs import TDES_BDK
 
 from pinsec import batch
-from pinsec.dukpt import tdes
+from pinsec.dukpt import aes, tdes
 from rows import Row
 
 BATCH = 65_536
-_SOURCE = Path(__file__).resolve().parent.parent / "c" / "dukpt_tdes_loop.c"
+_C_DIR = Path(__file__).resolve().parent.parent / "c"
 
 
 def _random_ksns(n: int, seed: int) -> list[bytes]:
@@ -36,8 +40,47 @@ def _random_ksns(n: int, seed: int) -> list[bytes]:
 
 
 _KSNS = _random_ksns(BATCH, 17)
-if batch.available():
-    from pinsec.batch import dukpt_tdes  # imported before timing, as a long-running host would have it
+if batch.available():  # imported before timing, as a long-running host would have them
+    from pinsec.batch import dukpt_aes, dukpt_tdes  # noqa: F401
+
+
+def _random_aes_ksns(n: int, seed: int) -> list[bytes]:
+    rng = random.Random(seed)
+    out: list[bytes] = []
+    while len(out) < n:
+        counter = rng.getrandbits(32)
+        if 0 < counter.bit_count() <= 16:
+            out.append(rng.randbytes(8) + counter.to_bytes(4, "big"))
+    return out
+
+
+_AES_KSNS = _random_aes_ksns(BATCH, 19)
+_AES_BDK = bytes.fromhex("FEDCBA9876543210F1F1F1F1F1F1F1F1")  # ANSI X9.24-3:2017 supplement, AES-128
+
+
+def _threads(count: int | None, run):  # type: ignore[no-untyped-def]
+    def timed(n: int) -> None:
+        before = os.environ.get("PINSEC_BATCH_THREADS")
+        if count is not None:
+            os.environ["PINSEC_BATCH_THREADS"] = str(count)
+        try:
+            run(n)
+        finally:
+            if before is None:
+                os.environ.pop("PINSEC_BATCH_THREADS", None)
+            else:
+                os.environ["PINSEC_BATCH_THREADS"] = before
+
+    return timed
+
+
+def _pinsec_aes_batch(n: int) -> None:
+    aes.derive_working_keys(_AES_BDK, _AES_KSNS[:n], aes.KeyUsage.PIN_ENCRYPTION, aes.KeyType.AES128)
+
+
+def _pinsec_aes_single(n: int) -> None:
+    for ksn in _AES_KSNS[:n]:
+        aes.derive_working_key(_AES_BDK, ksn, aes.KeyUsage.PIN_ENCRYPTION, aes.KeyType.AES128)
 
 
 def _pinsec_batch(n: int) -> None:
@@ -49,38 +92,52 @@ def _pinsec_single(n: int) -> None:
         tdes.derive_working_key(TDES_BDK, ksn, tdes.KeyUsage.PIN)
 
 
-def _build_c() -> Path | None:
+def _build_c(name: str) -> Path | None:
     compiler = shutil.which("cc") or shutil.which("gcc")
     if compiler is None:
         return None
-    exe = Path(tempfile.mkdtemp(prefix="pinsec-bench-c-")) / "dukpt_tdes_loop"
-    built = subprocess.run([compiler, "-O2", "-Wno-deprecated-declarations", "-o", str(exe), str(_SOURCE),
-                            "-lcrypto"], capture_output=True, check=False)
+    exe = Path(tempfile.mkdtemp(prefix="pinsec-bench-c-")) / name
+    built = subprocess.run([compiler, "-O2", "-Wno-deprecated-declarations", "-o", str(exe),
+                            str(_C_DIR / f"{name}.c"), "-lcrypto"], capture_output=True, check=False)
     return exe if built.returncode == 0 else None
 
 
-_C = _build_c()
+def _c_loop(exe: Path, bdk: bytes, ksns: list[bytes], derive):  # type: ignore[no-untyped-def]
+    def seconds(n: int) -> float:
+        done = subprocess.run([str(exe), bdk.hex()], input=b"".join(ksns[:n]), capture_output=True, check=True)
+        for i in range(0, n, max(1, n // 50)):  # the loop's keys are the standard's, or its rate means nothing
+            assert done.stdout[16 * i:16 * i + 16] == derive(ksns[i]), "the C loop's keys differ from pinsec's"
+        return n / float(done.stderr.decode().split()[-1])
+
+    return seconds
 
 
-def _c_seconds(n: int) -> float:
-    assert _C is not None
-    done = subprocess.run([str(_C), TDES_BDK.hex()], input=b"".join(_KSNS[:n]), capture_output=True, check=True)
-    sample = range(0, n, max(1, n // 50))
-    for i in sample:  # the loop's keys are the standard's, or its rate means nothing
-        want = tdes.derive_working_key(TDES_BDK, _KSNS[i], tdes.KeyUsage.PIN)
-        assert done.stdout[16 * i:16 * i + 16] == want, "the C loop's keys differ from pinsec's"
-    rate = float(done.stderr.decode().split()[-1])
-    return n / rate
-
+_C_TDES, _C_AES = _build_c("dukpt_tdes_loop"), _build_c("dukpt_aes_loop")
+_ENGINE = " (numpy engine" if batch.available() else " (no numpy"
 
 GROUP = "TDES DUKPT PIN keys, 65,536 KSNs of random devices, one BDK"
 ROWS = [
-    Row(GROUP, "pinsec tdes.derive_working_keys" + (" (numpy engine)" if batch.available() else " (no numpy)"),
-        _pinsec_batch, BATCH),
+    Row(GROUP, f"pinsec tdes.derive_working_keys{_ENGINE}, 1 thread)", _threads(1, _pinsec_batch), BATCH),
+    Row(GROUP, f"pinsec tdes.derive_working_keys{_ENGINE}, {batch.threads()} threads)", _threads(None, _pinsec_batch),
+        BATCH),
     Row(GROUP, "pinsec, one derive_working_key call per KSN", _pinsec_single, 4000),
 ]
-if _C is not None:
-    ROWS.append(Row(GROUP, "C/OpenSSL per-key loop (benchmarks/c)", lambda n: None, BATCH, seconds=_c_seconds))
+if _C_TDES is not None:
+    ROWS.append(Row(GROUP, "C/OpenSSL per-key loop (benchmarks/c)", lambda n: None, BATCH,
+                    seconds=_c_loop(_C_TDES, TDES_BDK, _KSNS,
+                                    lambda k: tdes.derive_working_key(TDES_BDK, k, tdes.KeyUsage.PIN))))
+AES_GROUP = "AES-128 DUKPT PIN keys, 65,536 KSNs of random devices, one BDK"
+ROWS += [
+    Row(AES_GROUP, f"pinsec aes.derive_working_keys{_ENGINE}, 1 thread)", _threads(1, _pinsec_aes_batch), BATCH),
+    Row(AES_GROUP, f"pinsec aes.derive_working_keys{_ENGINE}, {batch.threads()} threads)",
+        _threads(None, _pinsec_aes_batch), BATCH),
+    Row(AES_GROUP, "pinsec, one derive_working_key call per KSN", _pinsec_aes_single, 4000),
+]
+if _C_AES is not None:
+    ROWS.append(Row(AES_GROUP, "C/OpenSSL EVP (AES-NI) per-key loop (benchmarks/c)", lambda n: None, BATCH,
+                    seconds=_c_loop(_C_AES, _AES_BDK, _AES_KSNS,
+                                    lambda k: aes.derive_working_key(_AES_BDK, k, aes.KeyUsage.PIN_ENCRYPTION,
+                                                                     aes.KeyType.AES128))))
 
 
 def _memory_note() -> str:
@@ -102,5 +159,5 @@ def _chunk() -> str:
 
 
 NOTES = [_memory_note]
-if _C is None:
-    NOTES.append(lambda: "C/OpenSSL loop: no compiler or libcrypto headers here; its row is left out")
+if _C_TDES is None or _C_AES is None:
+    NOTES.append(lambda: "C/OpenSSL loops: no compiler or libcrypto headers here; their rows are left out")
