@@ -51,7 +51,8 @@ _HSM_TESTS = ["tests/test_policy.py", "tests/conformance", "tests/test_keystore.
                                                             "key_block_binding", "error_oracles", "keystore_attacks",
                                                             "typed_errors")),
               "tests/test_pkcs11.py", "tests/test_iso4_pan_form.py", "tests/test_check_value.py",
-              "tests/test_verification.py", "tests/test_data_ops.py", "tests/test_hsm_inputs.py"]
+              "tests/test_verification.py", "tests/test_data_ops.py", "tests/test_hsm_inputs.py",
+              "tests/test_key_ops.py"]
 _VARIANT_TESTS = ["tests/test_variant_lmk.py", "tests/test_lmk_ops.py", "tests/attacks/test_variant_lmk.py",
                   "tests/payshield"]
 #: Core module -> the tests that answer for it (its doctests run too).
