@@ -184,20 +184,22 @@ def _sub(state: Planes) -> Planes:
     return sbox(state.reshape(8, count * words)).reshape(8, count, words)
 
 
-def _xtime(s: Planes) -> Planes:
-    """Multiplication by x in the AES field on bit-major rows: a shift, and 0x1B where bit 7 was set."""
-    out = s[[1, 2, 3, 4, 5, 6, 7, 0]]
-    for r in (3, 4, 6):  # bits 4, 3 and 1
-        out[r] ^= s[0]
-    return out
-
-
 def _mix_columns(state: Planes) -> Planes:
+    """FIPS 197 5.1.3 on bit-major rows, column by column for all lanes:
+    out_r = 2 s_r + 3 s_(r+1) + s_(r+2) + s_(r+3) = xtime(t_r) + s_(r+1) + t_(r+2), with t_r = s_r + s_(r+1);
+    xtime is a shift of the bit rows and 0x1B where bit 7 was set. Row slices, no rolled copies."""
     s = state.reshape(8, 4, 4, -1)  # [bit, column, row, word]
-    s1 = np.roll(s, -1, axis=2)
-    t = s ^ s1
-    # 2 s_r + 3 s_(r+1) + s_(r+2) + s_(r+3) = xtime(s_r + s_(r+1)) + s_(r+1) + (s_(r+2) + s_(r+3))
-    return (_xtime(t) ^ s1 ^ np.roll(t, -2, axis=2)).reshape(state.shape)
+    t = np.empty_like(s)
+    out = np.empty_like(s)
+    for r in range(4):
+        np.bitwise_xor(s[:, :, r], s[:, :, (r + 1) % 4], out=t[:, :, r])
+    for r in range(4):
+        np.bitwise_xor(t[:, :, (r + 2) % 4], s[:, :, (r + 1) % 4], out=out[:, :, r])
+    out[:7] ^= t[1:]  # xtime: bit 7 - k of the result is bit 7 - (k + 1) of t (rows are bit 7 first)
+    out[7] ^= t[0]
+    for row in (3, 4, 6):  # bits 4, 3 and 1: the reduction by x^8 + x^4 + x^3 + x + 1
+        out[row] ^= t[0]
+    return out.reshape(state.shape)
 
 
 def _expand(key: Planes) -> list[Planes]:
