@@ -41,7 +41,7 @@ def _random_ksns(n: int, seed: int) -> list[bytes]:
 
 _KSNS = _random_ksns(BATCH, 17)
 if batch.available():  # imported before timing, as a long-running host would have them
-    from pinsec.batch import dukpt_aes, dukpt_tdes  # noqa: F401
+    from pinsec.batch import dukpt_aes, dukpt_tdes
 
 
 def _random_aes_ksns(n: int, seed: int) -> list[bytes]:
@@ -158,6 +158,42 @@ def _chunk() -> str:
     return f"{dukpt_tdes.CHUNK:,}"
 
 
-NOTES = [_memory_note]
+def _crossing_note() -> str:
+    """Both paths of derive_working_keys timed by batch size and shape: where the engine starts to win
+    (what faster_than_one_by_one encodes)."""
+    if not batch.available():
+        return "crossing: numpy is not installed"
+    import time
+
+    lines = ["engine vs one-at-a-time walk (ms), by KSNs: random devices | one device's consecutive counters"]
+    cases = [("TDES", dukpt_tdes, lambda ksns: tdes.derive_working_keys(TDES_BDK, ksns, tdes.KeyUsage.PIN),
+              _KSNS, [(0xFFFF9876543210E00000 | c).to_bytes(10, "big") for c in range(1, 1 << 14)
+                      if c.bit_count() <= 10]),
+             ("AES", dukpt_aes, _aes_call, _AES_KSNS,
+              [bytes.fromhex("1234567890123456") + c.to_bytes(4, "big") for c in range(1, 1 << 14)])]
+    for name, module, call, random_ksns, one_device in cases:
+        for n in (256, 1024, 4096, 8192):
+            row = [f"  {name} {n:>5}:"]
+            for ksns in (random_ksns[:n], one_device[:n]):
+                times = []
+                for force in (True, False):
+                    real = module.faster_than_one_by_one
+                    module.faster_than_one_by_one = lambda lanes, devices, force=force: force
+                    try:
+                        start = time.perf_counter()
+                        call(ksns)
+                        times.append((time.perf_counter() - start) * 1e3)
+                    finally:
+                        module.faster_than_one_by_one = real
+                row.append(f"{times[0]:7.1f} vs {times[1]:7.1f}")
+            lines.append(" ".join(row[:2]) + " | " + row[2])
+    return "\n".join(lines)
+
+
+def _aes_call(ksns: list[bytes]) -> list[bytes]:
+    return aes.derive_working_keys(_AES_BDK, ksns, aes.KeyUsage.PIN_ENCRYPTION, aes.KeyType.AES128)
+
+
+NOTES = [_memory_note, _crossing_note]
 if _C_TDES is None or _C_AES is None:
     NOTES.append(lambda: "C/OpenSSL loops: no compiler or libcrypto headers here; their rows are left out")

@@ -33,12 +33,13 @@ def faster_than_one_by_one(lanes: int, devices: int) -> bool:
     """Whether this engine beats :func:`pinsec.dukpt.aes.derive_working_keys`' own walk for ``lanes`` KSNs
     of ``devices`` distinct devices.
 
-    Measured with ``benchmarks/compare.py batch`` on the 2-core reference machine: the walk (OpenSSL's AES
-    with a new key at every step) costs about 60 us per device and 8 us per further KSN of a device; this
-    engine about 25 ms per call and 6 us per lane.
+    ``benchmarks/compare.py batch`` prints both paths' times by batch size and shape; on the 2-core
+    reference machine the walk (OpenSSL's AES with a new key at every step) costs about 125 us per device
+    and 20 us per further KSN of a device, and this engine about 30 ms per call and 12 us per lane: the
+    crossing is some 300 KSNs of distinct devices, 3,000 of one device.
     """
-    walk = 60 * devices + 8 * (lanes - devices)
-    return 25_000 + 6 * lanes < walk
+    walk = 125 * devices + 20 * (lanes - devices)
+    return 30_000 + 12 * lanes < walk
 
 
 def _heads(usage: int, key_type: KeyType) -> list[Planes]:

@@ -43,14 +43,14 @@ def faster_than_one_by_one(lanes: int, devices: int) -> bool:
     """Whether this engine beats :func:`pinsec.dukpt.tdes.derive_working_keys`' own walk for ``lanes`` KSNs
     of ``devices`` distinct devices.
 
-    Measured with ``benchmarks/compare.py dukpt`` on the 2-core reference machine: the walk costs about
-    110 us per device (the IPEK and up to ten steps) and 12 us per further KSN of a device (its memo shares
-    counter prefixes); this engine about 40 ms per call (sixteen rounds of some 760 array operations per
-    step, whatever the lane count) and 5 us per lane. Both scale alike with the machine, so the crossing
-    point (about 500 KSNs of distinct devices, 8,000 of one device) moves little.
+    ``benchmarks/compare.py batch`` prints both paths' times by batch size and shape; on the 2-core
+    reference machine the walk costs about 150 us per device (its IPEK and up to ten steps) and 20 us per
+    further KSN of a device (the memo shares counter prefixes), and this engine about 40 ms per call (the
+    array operations of up to ten steps, whatever the lane count) and 12 us per lane. Both scale alike with
+    the machine, so the crossing (some 300 KSNs of distinct devices, 4,000 of one device) moves little.
     """
-    walk = 110 * devices + 12 * (lanes - devices)
-    return 40_000 + 5 * lanes < walk
+    walk = 150 * devices + 20 * (lanes - devices)
+    return 40_000 + 12 * lanes < walk
 
 
 def derive_working_keys(bdk: bytes, ksns: Sequence[int], usage: int, one_way: bool) -> list[bytes]:
