@@ -14,7 +14,9 @@ number of independent ``update`` calls.
 from __future__ import annotations
 
 import hmac as _hmac
+from collections import OrderedDict
 from hashlib import sha256
+from threading import Lock
 from typing import Final
 
 from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
@@ -180,6 +182,37 @@ def tdes_ecb(key: bytes, *, allow_single: bool = False) -> Ecb:
 def aes_ecb(key: bytes) -> Ecb:
     """A reusable AES-ECB context."""
     return Ecb(algorithms.AES(check_aes_key(key)), AES_BLOCK)
+
+
+_ECB_CACHE: OrderedDict[tuple[str, bytes], Ecb] = OrderedDict()
+_ECB_CACHE_SIZE: Final = 64
+_ECB_CACHE_LOCK = Lock()
+
+
+def cached_ecb(key: bytes, algorithm: str) -> Ecb:
+    """A reusable ECB context for ``key`` (``"T"`` TDES of 16 or 24 bytes, ``"A"`` AES), from a bounded
+    cache of the last 64 keys used: PIN and derivation keys repeat across calls, and building a context
+    costs more than the block it enciphers. Contexts may be shared between threads. The cache holds the
+    keys it was given (immutable bytes the caller's validation made) until they fall out of it or
+    :func:`clear_cached_ecbs` drops them; docs/security.md says so."""
+    tag = (algorithm, bytes(key))
+    with _ECB_CACHE_LOCK:
+        ctx = _ECB_CACHE.get(tag)
+        if ctx is not None:
+            _ECB_CACHE.move_to_end(tag)
+            return ctx
+    ctx = aes_ecb(key) if algorithm == "A" else tdes_ecb(key)
+    with _ECB_CACHE_LOCK:
+        _ECB_CACHE[tag] = ctx
+        while len(_ECB_CACHE) > _ECB_CACHE_SIZE:
+            _ECB_CACHE.popitem(last=False)
+    return ctx
+
+
+def clear_cached_ecbs() -> None:
+    """Drop every cached context (their key schedules are cleansed as OpenSSL frees them)."""
+    with _ECB_CACHE_LOCK:
+        _ECB_CACHE.clear()
 
 
 def tdes_ecb_encrypt(key: bytes, data: bytes) -> bytes:

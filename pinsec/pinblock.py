@@ -29,6 +29,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from enum import IntEnum
+from typing import Final
 
 from . import _crypto
 from ._hex import parse_hex
@@ -81,7 +82,12 @@ class PinBlockFormat(IntEnum):
 _PAN_BOUND = frozenset({PinBlockFormat.ISO_0, PinBlockFormat.ISO_3, PinBlockFormat.ISO_4})
 
 
+_FORMATS: Final = tuple(PinBlockFormat)
+
+
 def _format(value: int) -> PinBlockFormat:
+    if type(value) is int and 0 <= value <= 4:  # the common case first (bool is not int by type)
+        return _FORMATS[value]
     if isinstance(value, bool) or not isinstance(value, int):
         raise DataError(f"PIN block format must be an int 0-4, not {type(value).__name__}", field="format")
     try:
@@ -165,22 +171,42 @@ def _random_nibbles(rng: Rng, count: int, *, low: int) -> list[int]:
     return out[:count]
 
 
-def _pin_field(digits: bytes | bytearray, fmt: PinBlockFormat, rng: Rng) -> bytearray:
-    """The clear PIN field (before any PAN XOR) built in a bytearray from ASCII PIN digits.
+#: The fixed fill nibble of the formats that have one (1 and 3 draw theirs at random).
+_FILL_NIBBLE: Final = {PinBlockFormat.ISO_0: 0xF, PinBlockFormat.ISO_2: 0xF, PinBlockFormat.ISO_4: 0xA}
 
-    The nibbles are small ints (interned by Python), so no immutable copy of the PIN is made.
-    """
+
+def _pin_field(digits: bytes | bytearray, fmt: PinBlockFormat, rng: Rng) -> bytearray:
+    """The clear PIN field (before any PAN XOR) built in a bytearray from ASCII PIN digits, nibble by
+    nibble: no immutable copy of the PIN is made."""
     n = len(digits)
-    count = 16 - 2 - n
+    fill = None
     if fmt is PinBlockFormat.ISO_1:
-        fill = _random_nibbles(rng, count, low=0)
+        fill = _random_nibbles(rng, 14 - n, low=0)
     elif fmt is PinBlockFormat.ISO_3:
-        fill = _random_nibbles(rng, count, low=0xA)
+        fill = _random_nibbles(rng, 14 - n, low=0xA)
+    field = bytearray(8)
+    field[0] = (int(fmt) << 4) | n
+    pos = 2  # nibble position: even ones are high nibbles
+    for d in digits:
+        if pos & 1:
+            field[pos >> 1] |= d - 0x30
+        else:
+            field[pos >> 1] = (d - 0x30) << 4
+        pos += 1
+    if fill is None:
+        nibble = _FILL_NIBBLE[fmt]
+        if pos & 1:
+            field[pos >> 1] |= nibble
+            pos += 1
+        for i in range(pos >> 1, 8):
+            field[i] = nibble * 0x11
     else:
-        fill = [0xA if fmt is PinBlockFormat.ISO_4 else 0xF] * count
-    nibbles = [int(fmt), n, *(d - 0x30 for d in digits), *fill]
-    field = bytearray((nibbles[i] << 4) | nibbles[i + 1] for i in range(0, 16, 2))
-    nibbles.clear()
+        for nibble in fill:
+            if pos & 1:
+                field[pos >> 1] |= nibble
+            else:
+                field[pos >> 1] = nibble << 4
+            pos += 1
     if fmt is PinBlockFormat.ISO_4:
         tail = rng(8)
         if len(tail) != 8:
@@ -227,31 +253,40 @@ def _fail(check: str, message: str, hint: str) -> PinBlockError:
     return PinBlockError(message + hint, code=f"bad_{check}", field=check)
 
 
+#: The fill rule of each format that has one: (lowest nibble, highest nibble, as said in errors).
+_FILL_RULE: Final = {PinBlockFormat.ISO_0: (0xF, 0xF, "F"), PinBlockFormat.ISO_2: (0xF, 0xF, "F"),
+                     PinBlockFormat.ISO_3: (0xA, 0xF, "A to F"), PinBlockFormat.ISO_4: (0xA, 0xA, "A")}
+
+
 def _field_digits(field: bytearray, fmt: PinBlockFormat, hint: str) -> bytearray:
-    """Check every field of a clear PIN block / PIN field; return the PIN as ASCII digits."""
-    nibbles = [x for b in field[:8] for x in (b >> 4, b & 0xF)]
+    """Check every field of a clear PIN block / PIN field, in order (control, length, digits, fill); return
+    the PIN as ASCII digits (in a bytearray, wiped again if a later check fails)."""
+    first = field[0]
+    if first >> 4 != int(fmt):
+        raise _fail("control", f"control field is {first >> 4:X}, format {int(fmt)} requires {int(fmt)}", hint)
+    n = first & 0xF
+    if not PIN_MIN_DIGITS <= n <= PIN_MAX_DIGITS:
+        raise _fail("pin_length", f"PIN length field is {n}; ISO 9564-1 allows 4 to 12", hint)
+    digits = bytearray(n)
     try:
-        if nibbles[0] != int(fmt):
-            raise _fail("control", f"control field is {nibbles[0]:X}, format {int(fmt)} requires {int(fmt)}", hint)
-        n = nibbles[1]
-        if not PIN_MIN_DIGITS <= n <= PIN_MAX_DIGITS:
-            raise _fail("pin_length", f"PIN length field is {n}; ISO 9564-1 allows 4 to 12", hint)
-        if any(d > 9 for d in nibbles[2 : 2 + n]):
-            raise _fail("pin_digit", "PIN field holds a nibble that is not a decimal digit", hint)
-        fill = set(nibbles[2 + n :])
-        if fmt in (PinBlockFormat.ISO_0, PinBlockFormat.ISO_2):
-            ok, rule = fill <= {0xF}, "F"
-        elif fmt is PinBlockFormat.ISO_3:
-            ok, rule = fill <= set(range(0xA, 0x10)), "A to F"
-        elif fmt is PinBlockFormat.ISO_4:
-            ok, rule = fill <= {0xA}, "A"
-        else:
-            ok, rule = True, "any"
-        if not ok:
-            raise _fail("fill", f"fill digits are not all {rule} as format {int(fmt)} requires", hint)
-        return bytearray(0x30 + d for d in nibbles[2 : 2 + n])
-    finally:
-        nibbles.clear()
+        for i in range(n):  # PIN digit i is nibble i + 2: the low nibble of a byte when i is odd
+            byte = field[(i + 2) >> 1]
+            nibble = byte & 0xF if i & 1 else byte >> 4
+            if nibble > 9:
+                raise _fail("pin_digit", "PIN field holds a nibble that is not a decimal digit", hint)
+            digits[i] = 0x30 + nibble
+        rule = _FILL_RULE.get(fmt)
+        if rule is not None:
+            low, high, name = rule
+            for pos in range(2 + n, 16):
+                byte = field[pos >> 1]
+                nibble = byte & 0xF if pos & 1 else byte >> 4
+                if not low <= nibble <= high:
+                    raise _fail("fill", f"fill digits are not all {name} as format {int(fmt)} requires", hint)
+    except PinBlockError:
+        _crypto.wipe(digits)
+        raise
+    return digits
 
 
 def _parse_block(block: bytes | str, fmt: PinBlockFormat, what: str) -> bytes:
@@ -283,8 +318,15 @@ def decode(block: bytes | str, pan: str | None = None, *, format: int = 0) -> st
 def _key(key: bytes | str, fmt: PinBlockFormat) -> _crypto.Ecb:
     raw = parse_hex(key, field="key", error=PinBlockError) if isinstance(key, str) else key
     if fmt is PinBlockFormat.ISO_4:
-        return _crypto.aes_ecb(_crypto.check_aes_key(raw, what="format 4 key (AES)"))
-    return _crypto.tdes_ecb(_crypto.check_tdes_key(raw, what=f"format {int(fmt)} key (TDES)"))
+        return _crypto.cached_ecb(_crypto.check_aes_key(raw, what="format 4 key (AES)"), "A")
+    return _crypto.cached_ecb(_crypto.check_tdes_key(raw, what=f"format {int(fmt)} key (TDES)"), "T")
+
+
+def _xor_intermediate(field: bytearray, pan_field: bytes) -> None:
+    """Format 4's PAN XOR between its two cipher passes. The block here is the PIN field enciphered once
+    (not clear material), so whole-block integer arithmetic is fine where the clear PIN blocks of formats 0
+    and 3 are XORed byte by byte in place."""
+    field[:] = (int.from_bytes(field, "big") ^ int.from_bytes(pan_field, "big")).to_bytes(16, "big")
 
 
 def _pan_bytes(pan: str | None, fmt: PinBlockFormat) -> bytes | None:
@@ -312,7 +354,7 @@ def encipher_digits(
         if fmt is PinBlockFormat.ISO_4:
             assert pan_bytes is not None
             ecb.encrypt_into(field)
-            _crypto.xor_into(field, pan_bytes)
+            _xor_intermediate(field, pan_bytes)
         elif pan_bytes is not None:
             _crypto.xor_into(field, pan_bytes)
         ecb.encrypt_into(field)
@@ -337,10 +379,12 @@ def decipher_digits(key: bytes | str, block: bytes | str, pan: str | None = None
     hint = " (after decipherment: wrong key or PAN?)" if pan_bytes else " (after decipherment: wrong key?)"
     try:
         ecb.decrypt_into(field)
-        if pan_bytes is not None:
-            _crypto.xor_into(field, pan_bytes)
         if fmt is PinBlockFormat.ISO_4:
+            assert pan_bytes is not None
+            _xor_intermediate(field, pan_bytes)
             ecb.decrypt_into(field)
+        elif pan_bytes is not None:
+            _crypto.xor_into(field, pan_bytes)
         return _field_digits(field, fmt, hint)
     finally:
         _crypto.wipe(field)

@@ -20,12 +20,10 @@ supplement, AES-128 BDK:
 from __future__ import annotations
 
 import struct
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from math import comb
-from threading import Lock
 from typing import Final
 
 from .. import _crypto, batch, mac, pinblock
@@ -172,23 +170,9 @@ def _key_type(key_type: KeyType, parent: KeyType) -> KeyType:
 
 # ---------------------------------------------------------------------------------------------- derive
 
-_CTX_CACHE: OrderedDict[bytes, _crypto.Ecb] = OrderedDict()
-_CTX_LOCK = Lock()
-
-
 def _ecb(key: bytes) -> _crypto.Ecb:
-    """A reusable AES-ECB context per key (bounded cache: BDKs and initial keys repeat across calls)."""
-    with _CTX_LOCK:
-        ctx = _CTX_CACHE.get(key)
-        if ctx is not None:
-            _CTX_CACHE.move_to_end(key)
-            return ctx
-    ctx = _crypto.aes_ecb(key)
-    with _CTX_LOCK:
-        _CTX_CACHE[key] = ctx
-        while len(_CTX_CACHE) > 64:
-            _CTX_CACHE.popitem(last=False)
-    return ctx
+    """A reusable AES-ECB context per key (BDKs and initial keys repeat across calls)."""
+    return _crypto.cached_ecb(key, "A")
 
 
 def derivation_data(usage: int, key_type: KeyType, context: bytes) -> bytes:
