@@ -73,3 +73,17 @@ GM = {
     "08": "07E547D9586F6A73F73FBAC0435ED76951218FB7D0C8D788A309D785436BBB642E93A252A954F23912547D1E8A3B5ED6E1BFD7"
           "097821233FA0538F3DB854FEE6",
 }
+
+#: ThalesSim's HostCommandTests.TestTranslateZMKFromZMKToLMK (its first case; the ZMK and the key under it
+#: given there without a scheme are the X-scheme forms, written here with the X).
+BY = ("X2EC8A0412B5D0E86E3C1E5ABFA19B3F5X79E1B5D8DC672AF00137070260B5FA8E;XU0",
+      "UF673F2E0149686A7365E73B881152B9713F44F34A77D8263")
+#: ThalesSim's HostCommandTests.TestGenerateCheckValueKA, double-length cases (the ZPK of CC's vectors).
+KA = [("U1EF828AA8F6B80EB83E19FBC373F3A8501", "6F1E3F74F826B7EB"),
+      ("U1EF828AA8F6B80EB83E19FBC373F3A8501;ZZ1", "6F1E3F")]
+#: ThalesSim's HostCommandTests.TestTranslatePINFromDukptToZPK3DES: the X9.24-1:2009 A.4 BDK (under the LMK
+#: as BDK above), a ZPK in clear, KSN ...E00008 with descriptor 605, PIN 1234, PAN 4012345678909; the source
+#: block is X9.24-1 A.4.2's published one for that KSN (vectors/dukpt_tdes.json, tdes-000008-pin-block).
+G0_ZPK_CLEAR = "C7152C20BC2C830EA7EC9E8334ABE3FE"
+G0_KSN = "FFFF9876543210E00008"
+G0_BLOCK = "50E55547A5027551"

@@ -1,10 +1,12 @@
-"""Key management: A0 (generate), A6 (import under a ZMK), A8 (export under a ZMK), BU (check value),
-FA and GC (ZPK from ZMK to LMK and back), FC and FE (TMK, TPK or PVK likewise), HC (a new TMK, TPK or
-PVK under the current one)."""
+"""Key management: A0 (generate), A6 (import under a ZMK), A8 (export under a ZMK), BU and KA (check
+values), translations between a ZMK and the LMK: FA and GC (ZPK), FC and FE (TMK, TPK or PVK), MI and MG
+(TAK), FK and FM (ZEK or ZAK), DW and DY (BDK), BY (a ZMK from a ZMK); HC (a new TMK, TPK or PVK under the
+current one)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Final
 
 from ...hsm.variant_policy import KEY_TYPES
 from ...keys import KeyAttributes, KeyHandle
@@ -173,7 +175,8 @@ def _to_zmk(req: Request, key_type: str, usage: str) -> str:
 
 
 def _register(code: str, impl: Callable[[Request, str, str], str], key_type: str, usage: str, what: str) -> None:
-    """FA / GC (ZPK) and FC / FE (TMK, TPK or PVK) share their layouts."""
+    """The translations between a ZMK and the LMK share their layout (the byte after ``;`` that a
+    direction does not use is reserved: FA's and FC's ZMK scheme, GC's and FE's LMK scheme)."""
     def handler(req: Request) -> str:
         return impl(req, key_type, usage)
 
@@ -181,11 +184,60 @@ def _register(code: str, impl: Callable[[Request, str, str], str], key_type: str
     command(code)(handler)
 
 
-for _code, _impl, _type, _what in (("FA", _from_zmk, "001", "ZPK from ZMK to LMK"),
-                                   ("GC", _to_zmk, "001", "ZPK from LMK to ZMK"),
-                                   ("FC", _from_zmk, "002", "TMK, TPK or PVK from ZMK to LMK"),
-                                   ("FE", _to_zmk, "002", "TMK, TPK or PVK from LMK to ZMK")):
-    _register(_code, _impl, _type, "P0", _what)
+for _code, _impl, _type, _usage_, _what in (
+        ("FA", _from_zmk, "001", "P0", "ZPK from ZMK to LMK"),
+        ("GC", _to_zmk, "001", "P0", "ZPK from LMK to ZMK"),
+        ("FC", _from_zmk, "002", "P0", "TMK, TPK or PVK from ZMK to LMK"),
+        ("FE", _to_zmk, "002", "P0", "TMK, TPK or PVK from LMK to ZMK"),
+        ("MI", _from_zmk, "003", "M0", "TAK from ZMK to LMK"),
+        ("MG", _to_zmk, "003", "M0", "TAK from LMK to ZMK"),
+        ("DW", _from_zmk, "009", "B0", "BDK from ZMK to LMK"),
+        ("DY", _to_zmk, "009", "B0", "BDK from LMK to ZMK"),
+        ("BY", _from_zmk, "000", "K0", "ZMK from ZMK to LMK")):
+    _register(_code, _impl, _type, _usage_, _what)
+
+#: FK and FM's flag: 0 a ZEK, 1 a ZAK (key type, usage).
+_ZEK_ZAK: Final = {"0": ("00A", "D0"), "1": ("008", "M0")}
+
+
+def _zek_or_zak(req: Request, impl: Callable[[Request, str, str], str]) -> str:
+    flag = req.fields.text(1, "ZEK/ZAK flag")
+    if flag not in _ZEK_ZAK:
+        raise CommandError("15", "ZEK/ZAK flag")
+    return impl(req, *_ZEK_ZAK[flag])
+
+
+@command("FK")
+def fk(req: Request) -> str:
+    """ZEK or ZAK from ZMK to LMK: flag (0 ZEK, 1 ZAK), then as FA. Key under LMK, KCV."""
+    return _zek_or_zak(req, _from_zmk)
+
+
+@command("FM")
+def fm(req: Request) -> str:
+    """ZEK or ZAK from LMK to ZMK: flag (0 ZEK, 1 ZAK), then as GC. Key under the ZMK, KCV."""
+    return _zek_or_zak(req, _to_zmk)
+
+
+#: KA's key type codes: the LMK pair of the key (00 ZMK, 01 ZPK, 02 TMK/TPK/PVK, 03 TAK).
+_KA_TYPES: Final = {"00": "000", "01": "001", "02": "002", "03": "003"}
+
+
+@command("KA")
+def ka(req: Request) -> str:
+    """Key check value: key, key type code (2 N), [; two reserved characters, KCV type (0: 16 H, 1: 6 H)].
+    KCV."""
+    f = req.fields
+    text = f.key("key")
+    key_type = _KA_TYPES.get(f.text(2, "key type code"))
+    if key_type is None:
+        raise CommandError("04", "key type code")
+    kcv_type = "0"
+    if f.optional(";"):
+        f.text(2, "reserved")
+        kcv_type = f.text(1, "key check value type")
+    f.end()
+    return _kcv(req, req.key(text, key_type=key_type, usage=_usage(key_type)), kcv_type)
 
 
 @command("HC")

@@ -1,4 +1,4 @@
-"""PIN commands: CA (TPK to ZPK), CC (ZPK to ZPK), CI (TDES DUKPT to ZPK), JC and JE (TPK or ZPK to LMK),
+"""PIN commands: CA (TPK to ZPK), CC (ZPK to ZPK), CI and G0 (TDES DUKPT to ZPK), JC and JE (TPK or ZPK to LMK),
 JG (LMK to ZPK), DC and EC (verify against a Visa PVV), DA and EA (verify against an IBM 3624 offset),
 DG (Visa PVV of a PIN under the LMK), DE (IBM 3624 offset of a PIN under the LMK), JA (a random PIN under
 the LMK), EE (the PIN of an IBM 3624 offset, under the LMK), CU (PIN change against a Visa PVV), BA and
@@ -49,22 +49,36 @@ def _zone_translate(req: Request, src_kind: tuple[str, str]) -> str:
 
 
 
-@command("CI")
-def ci(req: Request) -> str:
-    """BDK, ZPK, KSN descriptor (3 H), KSN (20 H), PIN block (ISO 0 under the DUKPT PIN key), destination
-    format, account. PIN length, block, destination format."""
+def _dukpt_to_zpk(req: Request, *, source_format: bool) -> str:
+    """BDK, ZPK, KSN descriptor (3 H), KSN (20 H), PIN block under the DUKPT PIN key, [source format],
+    destination format, account. PIN length, block, destination format."""
     f = req.fields
     bdk = req.key(f.key("BDK"), key_type="009", usage="B0")
     dst = _pin_key(req, f.key("ZPK"), _ZPK, source=False)
     f.hex(3, "KSN descriptor")
     ksn = f.hex(20, "KSN")
     block = _block(f)
+    sf = req.pin_format(f.digits(2, "source PIN block format")) if source_format else 0
     df = f.digits(2, "destination PIN block format")
     account = f.digits(12, "account number")
     f.end()
-    out, length = req.hsm.translate_pin_counted(block, src_key=bdk, src_format=0, src_ksn=ksn, dst_key=dst,
+    out, length = req.hsm.translate_pin_counted(block, src_key=bdk, src_format=sf, src_ksn=ksn, dst_key=dst,
                                                 dst_format=req.pin_format(df), pan=req.pan(account))
     return _translated(req, out, length, 12, df)
+
+
+@command("CI")
+def ci(req: Request) -> str:
+    """PIN from a TDES DUKPT terminal (ISO 0 under its PIN key) to a ZPK. pinsec's DUKPT is X9.24-1:2009's
+    double-length one, as for G0; single-DES DUKPT is not offered."""
+    return _dukpt_to_zpk(req, source_format=False)
+
+
+@command("G0")
+def g0(req: Request) -> str:
+    """PIN from a 3DES DUKPT terminal to a ZPK, with the source PIN block format given (CI's fields plus the
+    source format code before the destination's)."""
+    return _dukpt_to_zpk(req, source_format=True)
 
 
 def _to_lmk(req: Request, kind: tuple[str, str]) -> str:

@@ -1,0 +1,75 @@
+"""Key translations between a ZMK and the LMK for every key type a payShield moves that way (FA/GC ZPK,
+FC/FE TMK/TPK/PVK, MI/MG TAK, FK/FM ZEK and ZAK, DW/DY BDK, BY ZMK), KA check values and G0, through a real
+socket. Known answers from ThalesSim's tests (tests/payshield/vectors.py); where ThalesSim has only
+single-length cases (which pinsec refuses), the translations are checked against A0's own cryptograms: a key
+generated under the LMK and a ZMK must come back the same from either side."""
+
+from __future__ import annotations
+
+import pytest
+
+from pinsec import pinblock
+from pinsec.backends.software import adjust_parity
+from pinsec.variant_lmk import VariantLmk, wrap_under
+
+from . import vectors as v
+from .client import Client
+
+LMK = VariantLmk.test()
+
+
+def test_by_translates_a_zmk_from_a_zmk(client: Client) -> None:
+    assert client.call("BY" + v.BY[0]) == ("BZ", "00", v.BY[1])
+
+
+@pytest.mark.parametrize(("fields", "kcv"), v.KA)
+def test_ka_check_values(client: Client, fields: str, kcv: str) -> None:
+    assert client.call("KA" + fields) == ("KB", "00", kcv)
+
+
+def test_ka_refuses_a_key_type_code_it_does_not_take(client: Client) -> None:
+    assert client.call("KA" + v.ZPK + "09")[1] == "04"
+
+
+@pytest.mark.parametrize(("key_type", "into", "out_of", "flag"), [
+    ("001", "FA", "GC", ""), ("002", "FC", "FE", ""), ("003", "MI", "MG", ""), ("00A", "FK", "FM", "0"),
+    ("008", "FK", "FM", "1"), ("009", "DW", "DY", ""), ("000", "BY", None, ""),
+])
+def test_translations_agree_with_a0(client: Client, key_type: str, into: str, out_of: str | None,
+                                    flag: str) -> None:
+    code, err, out = client.call("A01" + key_type + "U;0" + v.ZMK + "U")
+    assert (code, err) == ("A1", "00")
+    under_lmk, under_zmk, kcv = out[:33], out[33:66], out[66:]
+    assert client.call(into + flag + v.ZMK + under_zmk + ";UU1")[1:] == ("00", under_lmk + kcv)
+    full = client.call(into + flag + v.ZMK + under_zmk)  # no options: scheme U, 16-digit check value
+    assert full[1] == "00" and full[2][:33] == under_lmk and full[2][33:39] == kcv and len(full[2]) == 49
+    if out_of is not None:
+        assert client.call(out_of + flag + v.ZMK + under_lmk + ";UU1")[1:] == ("00", under_zmk + kcv)
+
+
+@pytest.mark.parametrize("code", ["FK", "FM"])
+def test_the_zek_zak_flag_is_0_or_1(client: Client, code: str) -> None:
+    assert client.call(code + "2" + v.ZMK + v.ZPK_UNDER_ZMK)[1] == "15"
+
+
+def test_a_key_of_the_wrong_type_is_refused(client: Client) -> None:
+    # a ZPK cryptogram offered where a TAK is expected does not decrypt to a TAK under the LMK's TAK pair
+    out = client.call("A01001U;0" + v.ZMK + "U")[2]
+    assert client.call("MG" + v.ZMK + out[:33] + ";UU1")[1] == "10"  # source key parity error
+
+
+def test_g0_translates_a_3des_dukpt_pin_block_to_a_zpk(client: Client) -> None:
+    zpk = bytes.fromhex(v.G0_ZPK_CLEAR)
+    zpk_under_lmk = wrap_under(LMK.kek("001"), adjust_parity(zpk), "U")
+    request = (v.BDK + zpk_under_lmk + "605" + v.G0_KSN + v.G0_BLOCK + "01" + "01" + "401234567890")
+    want = pinblock.encipher(adjust_parity(zpk), "1234", "4012345678909").hex().upper()
+    assert client.call("G0" + request) == ("G1", "00", "04" + want + "01")
+    # the same block through CI, which has no source format field
+    assert client.call("CI" + v.BDK + zpk_under_lmk + "605" + v.G0_KSN + v.G0_BLOCK + "01" + "401234567890") == (
+        "CJ", "00", "04" + want + "01")
+
+
+def test_g0_refuses_an_unknown_source_format(client: Client) -> None:
+    zpk_under_lmk = wrap_under(LMK.kek("001"), adjust_parity(bytes.fromhex(v.G0_ZPK_CLEAR)), "U")
+    request = v.BDK + zpk_under_lmk + "605" + v.G0_KSN + v.G0_BLOCK + "99" + "01" + "401234567890"
+    assert client.call("G0" + request)[1] == "23"
