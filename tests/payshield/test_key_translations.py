@@ -55,7 +55,7 @@ def test_the_zek_zak_flag_is_0_or_1(client: Client, code: str) -> None:
 def test_a_key_of_the_wrong_type_is_refused(client: Client) -> None:
     # a ZPK cryptogram offered where a TAK is expected does not decrypt to a TAK under the LMK's TAK pair
     out = client.call("A01001U;0" + v.ZMK + "U")[2]
-    assert client.call("MG" + v.ZMK + out[:33] + ";UU1")[1] == "10"  # source key parity error
+    assert client.call("MG" + v.ZMK + out[:33] + ";UU1")[1] == "11"  # parity of the key being translated
 
 
 def test_g0_translates_a_3des_dukpt_pin_block_to_a_zpk(client: Client) -> None:
