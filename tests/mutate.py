@@ -78,7 +78,7 @@ TARGETS: dict[str, list[str]] = {
                       "tests/conformance/test_pin_verification.py", "tests/test_vectors_files.py"],
     "pinsec/mac.py": ["tests/test_verification.py", "tests/test_pin.py", "tests/test_pin_bounds.py",
                       "tests/conformance/test_mac.py", "tests/test_vectors_files.py"],
-    "pinsec/kcv.py": ["tests/test_tr31.py", "tests/conformance/test_keys.py"],
+    "pinsec/kcv.py": ["tests/test_kcv.py", "tests/test_tr31.py", "tests/conformance/test_keys.py"],
     "pinsec/hsm/components.py": ["tests/test_components.py", "tests/attacks/test_authorised_state.py",
                                  "tests/payshield/test_console.py"],
     "pinsec/hsm/variant_policy.py": ["tests/test_policy.py", *_VARIANT_TESTS],
