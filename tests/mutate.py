@@ -86,7 +86,7 @@ TARGETS: dict[str, list[str]] = {
     "pinsec/variant_lmk.py": _VARIANT_TESTS,
     "pinsec/hsm/data_ops.py": ["tests/test_data_ops.py", "tests/aws/test_data.py"],
     "pinsec/hsm/rsa_ops.py": ["tests/test_rsa_ops.py", "tests/aws/test_import_export.py", "tests/aws/test_control.py"],
-    "pinsec/bulk/journal.py": ["tests/test_bulk.py", "tests/attacks/test_bulk_input.py"],
+    "pinsec/bulk/journal.py": ["tests/test_journal.py", "tests/test_bulk.py", "tests/attacks/test_bulk_input.py"],
     "pinsec/bulk/records.py": ["tests/test_bulk.py", "tests/attacks/test_bulk_input.py"],
     # the batch engine (its generated S-box modules are checked whole: regenerated and compared, and every
     # circuit against its table on all inputs)
