@@ -43,8 +43,8 @@ EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.tsv"
 _PIN_TESTS = ["tests/test_pinblock.py", "tests/test_vectors_iso9564.py"]
 _DUKPT_TESTS = ["tests/test_dukpt_tdes.py", "tests/test_dukpt_aes.py", "tests/test_dukpt_batch.py",
                 "tests/test_originator_state.py", "tests/test_vectors_files.py"]
-_TR31_TESTS = ["tests/test_tr31.py", "tests/test_tr31_refusals.py", "tests/test_tr31_interop.py",
-               "tests/test_vectors_files.py"]
+_TR31_TESTS = ["tests/test_tr31.py", "tests/test_tr31_refusals.py", "tests/test_tr31_vocabulary.py",
+               "tests/test_tr31_interop.py", "tests/test_vectors_files.py"]
 # cheap and direct first: with -x a killed mutant stops at its first failing test; the slow attack search and
 # the bulk runs are left to the whole-suite second chance
 _HSM_TESTS = ["tests/test_policy.py", "tests/conformance", "tests/test_keystore.py",
@@ -87,7 +87,7 @@ TARGETS: dict[str, list[str]] = {
     "pinsec/hsm/data_ops.py": ["tests/test_data_ops.py", "tests/aws/test_data.py"],
     "pinsec/hsm/rsa_ops.py": ["tests/test_rsa_ops.py", "tests/aws/test_import_export.py", "tests/aws/test_control.py"],
     "pinsec/bulk/journal.py": ["tests/test_journal.py", "tests/test_bulk.py", "tests/attacks/test_bulk_input.py"],
-    "pinsec/bulk/records.py": ["tests/test_bulk.py", "tests/attacks/test_bulk_input.py"],
+    "pinsec/bulk/records.py": ["tests/test_bulk_records.py", "tests/test_bulk.py", "tests/attacks/test_bulk_input.py"],
     # the batch engine (its generated S-box modules are checked whole: regenerated and compared, and every
     # circuit against its table on all inputs)
     **{f"pinsec/batch/{name}.py": _BATCH_TESTS
