@@ -191,20 +191,18 @@ _ECB_CACHE_LOCK = Lock()
 
 def cached_ecb(key: bytes, algorithm: str) -> Ecb:
     """A reusable ECB context for ``key`` (``"T"`` TDES of 16 or 24 bytes, ``"A"`` AES), from a bounded
-    cache of the last 64 keys used: PIN and derivation keys repeat across calls, and building a context
+    cache of the last 64 keys added: PIN and derivation keys repeat across calls, and building a context
     costs more than the block it enciphers. Contexts may be shared between threads. The cache holds the
     keys it was given (immutable bytes the caller's validation made) until they fall out of it or
     :func:`clear_cached_ecbs` drops them; docs/security.md says so."""
     tag = (algorithm, bytes(key))
-    with _ECB_CACHE_LOCK:
-        ctx = _ECB_CACHE.get(tag)
-        if ctx is not None:
-            _ECB_CACHE.move_to_end(tag)
-            return ctx
+    ctx = _ECB_CACHE.get(tag)  # a dict read is atomic: hits take no lock
+    if ctx is not None:
+        return ctx
     ctx = aes_ecb(key) if algorithm == "A" else tdes_ecb(key)
     with _ECB_CACHE_LOCK:
         _ECB_CACHE[tag] = ctx
-        while len(_ECB_CACHE) > _ECB_CACHE_SIZE:
+        while len(_ECB_CACHE) > _ECB_CACHE_SIZE:  # the oldest entry goes first
             _ECB_CACHE.popitem(last=False)
     return ctx
 
