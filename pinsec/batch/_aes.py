@@ -122,8 +122,8 @@ _IN: Final = _map_of(lambda rows: (lambda t: (t & 15) | ((t >> 4) << 4))(_apply(
                      8, 8)
 # out of the tower with the affine map: rows a0 (4), a1 (4) -> byte rows
 _OUT: Final = _map_of(lambda rows: _byte_rows(_affine(_FROM_TOWER[rows])), 8, 8)
-_CONSTANT: Final = np.array([np.uint64(0xFFFFFFFFFFFFFFFF) if (0x63 >> (7 - r)) & 1 else np.uint64(0)
-                             for r in range(8)], dtype=np.uint64)
+#: The rows (bit 7 - r) where the S-box's constant 0x63 has a one.
+_CONSTANT_ROWS: Final = tuple(r for r in range(8) if (0x63 >> (7 - r)) & 1)
 # lambda * a1^2 + a0^2 from rows a0 (4), a1 (4)
 _DELTA_LINEAR: Final = _map_of(lambda rows: _gf16_mul(_gf16_mul(rows >> 4, rows >> 4), _LAMBDA)
                                ^ _gf16_mul(rows & 15, rows & 15), 8, 4)
@@ -156,10 +156,17 @@ def sbox(x: Planes) -> Planes:
     """The AES S-box on byte rows ``x`` of shape (8, n): returns (8, n)."""
     t = _map(x, _IN)
     a0, a1 = t[:4], t[4:]
-    delta = _map(t, _DELTA_LINEAR) ^ _mul(a1, a0)
+    delta = _map(t, _DELTA_LINEAR)
+    delta ^= _mul(a1, a0)
     inverse = np.stack(gf16_inverse(*delta))
-    halves = _mul(np.stack((a0 ^ a1, a1)), inverse)  # the tower inverse: (a0 + a1) / delta, a1 / delta
-    return _map(halves.reshape(8, -1), _OUT) ^ _CONSTANT[:, None]
+    pair = np.empty((2, 4, x.shape[-1]), dtype=np.uint64)
+    np.bitwise_xor(a0, a1, out=pair[0])
+    pair[1] = a1
+    halves = _mul(pair, inverse)  # the tower inverse: (a0 + a1) / delta, a1 / delta
+    out = _map(halves.reshape(8, -1), _OUT)
+    for r in _CONSTANT_ROWS:  # + 0x63: the rows of its one-bits inverted in place
+        np.invert(out[r], out=out[r])
+    return out
 
 
 # ------------------------------------------------------------------------------------------------ cipher
