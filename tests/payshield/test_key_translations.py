@@ -1,6 +1,6 @@
 """Key translations between a ZMK and the LMK for every key type a payShield moves that way (FA/GC ZPK,
-FC/FE TMK/TPK/PVK, MI/MG TAK, FK/FM ZEK and ZAK, DW/DY BDK, BY ZMK), KA check values and G0, through a real
-socket. Known answers from ThalesSim's tests (tests/payshield/vectors.py); where ThalesSim has only
+FC/FE TMK/TPK/PVK, MI/MG TAK, FK/FM ZEK and ZAK, DW/DY BDK, BY ZMK), keys generated under a ZMK (IA, FI), KA
+check values and G0, through a real socket. Known answers from ThalesSim's tests (tests/payshield/vectors.py); where ThalesSim has only
 single-length cases (which pinsec refuses), the translations are checked against A0's own cryptograms: a key
 generated under the LMK and a ZMK must come back the same from either side."""
 
@@ -73,3 +73,19 @@ def test_g0_refuses_an_unknown_source_format(client: Client) -> None:
     zpk_under_lmk = wrap_under(LMK.kek("001"), adjust_parity(bytes.fromhex(v.G0_ZPK_CLEAR)), "U")
     request = v.BDK + zpk_under_lmk + "605" + v.G0_KSN + v.G0_BLOCK + "99" + "01" + "401234567890"
     assert client.call("G0" + request)[1] == "23"
+
+
+@pytest.mark.parametrize(("code", "flag", "back"), [("IA", "", "FA"), ("FI", "0", "FK"), ("FI", "1", "FK")])
+def test_generated_keys_come_back_through_the_translations(client: Client, code: str, flag: str, back: str) -> None:
+    # ThalesSim's TestGenerateZEKAndCheckTranslation, for each generator: the key under the ZMK, translated
+    # to the LMK, is the generator's own key under LMK, with its check value
+    code_out, err, out = client.call(code + flag + v.ZMK + ";UU1")
+    assert (code_out, err, len(out)) == (chr(ord(code[0])) + chr(ord(code[1]) + 1), "00", 72)
+    under_zmk, under_lmk, kcv = out[:33], out[33:66], out[66:]
+    assert client.call(back + flag + v.ZMK + under_zmk + ";UU1")[1:] == ("00", under_lmk + kcv)
+    assert client.call(code + flag + v.ZMK + ";UU1")[2][33:66] != under_lmk  # a new key each time
+
+
+def test_a_generated_key_with_the_default_options(client: Client) -> None:
+    code, err, out = client.call("IA" + v.ZMK)
+    assert (code, err, len(out)) == ("IB", "00", 82)  # two U cryptograms and a 16-digit check value

@@ -1,7 +1,7 @@
 """Key management: A0 (generate), A6 (import under a ZMK), A8 (export under a ZMK), BU and KA (check
 values), translations between a ZMK and the LMK: FA and GC (ZPK), FC and FE (TMK, TPK or PVK), MI and MG
-(TAK), FK and FM (ZEK or ZAK), DW and DY (BDK), BY (a ZMK from a ZMK); HC (a new TMK, TPK or PVK under the
-current one)."""
+(TAK), FK and FM (ZEK or ZAK), DW and DY (BDK), BY (a ZMK from a ZMK); IA and FI (a new ZPK, ZEK or ZAK
+under a ZMK and the LMK), HC (a new TMK, TPK or PVK under the current one)."""
 
 from __future__ import annotations
 
@@ -217,6 +217,31 @@ def fk(req: Request) -> str:
 def fm(req: Request) -> str:
     """ZEK or ZAK from LMK to ZMK: flag (0 ZEK, 1 ZAK), then as GC. Key under the ZMK, KCV."""
     return _zek_or_zak(req, _to_zmk)
+
+
+def _generate_under_zmk(req: Request, key_type: str, usage: str) -> str:
+    """ZMK [; ZMK scheme, LMK scheme, KCV type]. A new key under the ZMK, under LMK, KCV (16 H or 6 H)."""
+    f = req.fields
+    zmk = _kek(req, f.key("ZMK"), "0")
+    schemes, kcv_type = _translate_options(req)
+    f.end()
+    lmk_scheme, zmk_scheme = _scheme(schemes[1]), _scheme(schemes[0])
+    key = req.keep(req.hsm.generate_lmk_key(key_type=key_type, usage=usage,
+                                            length=24 if lmk_scheme in "TY" else 16))
+    return (req.hsm.export_key_under_kek(key, kek=zmk, scheme=zmk_scheme)
+            + req.hsm.lmk_key(key, key_type=key_type, scheme=lmk_scheme) + _kcv(req, key, kcv_type))
+
+
+@command("IA")
+def ia(req: Request) -> str:
+    """Generate a ZPK: ZMK [; ZMK scheme, LMK scheme, KCV type]. ZPK under the ZMK, under LMK, KCV."""
+    return _generate_under_zmk(req, "001", "P0")
+
+
+@command("FI")
+def fi(req: Request) -> str:
+    """Generate a ZEK or ZAK: flag (0 ZEK, 1 ZAK), then as IA. The key under the ZMK, under LMK, KCV."""
+    return _zek_or_zak(req, _generate_under_zmk)
 
 
 #: KA's key type codes: the LMK pair of the key (00 ZMK, 01 ZPK, 02 TMK/TPK/PVK, 03 TAK).
