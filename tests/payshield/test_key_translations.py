@@ -1,8 +1,8 @@
 """Key translations between a ZMK and the LMK for every key type a payShield moves that way (FA/GC ZPK,
 FC/FE TMK/TPK/PVK, MI/MG TAK, FK/FM ZEK and ZAK, DW/DY BDK, BY ZMK), keys generated under a ZMK (IA, FI), KA
-check values and G0, through a real socket. Known answers from ThalesSim's tests (tests/payshield/vectors.py); where ThalesSim has only
-single-length cases (which pinsec refuses), the translations are checked against A0's own cryptograms: a key
-generated under the LMK and a ZMK must come back the same from either side."""
+check values and G0, through a real socket. Known answers from ThalesSim's tests (tests/payshield/vectors.py);
+where ThalesSim has only single-length cases (which pinsec refuses), the translations are checked against A0's
+own cryptograms: a key generated under the LMK and a ZMK must come back the same from either side."""
 
 from __future__ import annotations
 
