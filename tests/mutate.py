@@ -53,7 +53,7 @@ _HSM_TESTS = ["tests/test_policy.py", "tests/conformance", "tests/test_keystore.
                                                             "typed_errors")),
               "tests/test_pkcs11.py", "tests/test_iso4_pan_form.py", "tests/test_check_value.py",
               "tests/test_verification.py", "tests/test_data_ops.py", "tests/test_hsm_inputs.py",
-              "tests/test_key_ops.py", "tests/test_pin_ops.py"]
+              "tests/test_key_ops.py", "tests/test_pin_ops.py", "tests/test_mac_ops.py"]
 _VARIANT_TESTS = ["tests/test_variant_lmk.py", "tests/test_lmk_ops.py", "tests/attacks/test_variant_lmk.py",
                   "tests/payshield"]
 _BATCH_TESTS = ["tests/test_batch_des.py", "tests/test_batch_aes.py", "tests/test_batch_dukpt_tdes.py",
