@@ -206,3 +206,37 @@ def test_a_variant_key_usage_outside_the_table_is_malformed_input() -> None:
         with pytest.raises(DataError) as info:
             attributes_for("001", usage)  # type: ignore[arg-type]
         assert info.value.field == "usage"
+
+
+# ------------------------------------------------- refusals an honest mutation run of policy.py found untested
+
+def test_a_pin_key_of_the_wrong_algorithm_is_told_which_it_needs() -> None:
+    with pytest.raises(KeyPolicyError) as info:
+        policy.check_pin_key_algorithm("T", 4, side="src")
+    assert str(info.value).endswith("it needs an AES key")
+    with pytest.raises(KeyPolicyError) as info:
+        policy.check_pin_key_algorithm("A", 0, side="dst")
+    assert str(info.value).endswith("it needs a TDES key") and info.value.field == "dst_key"
+
+
+def test_version_a_is_refused_on_import_unless_lenient_is_asked() -> None:
+    with pytest.raises(KeyPolicyError) as info:
+        policy.check_block_version("A", KeyAttributes("K1", "T", "B"), exporting=False)
+    assert "unless lenient=True" in str(info.value)
+    policy.check_block_version("A", KeyAttributes("K1", "T", "B"), exporting=False, lenient=True)
+
+
+def test_a_dukpt_working_key_may_not_widen_its_mode_to_n() -> None:
+    # N (no restriction) is a mode TR-31 allows for P0, D0 and the MAC usages, but not a narrowing of
+    # the variant's mode
+    for purpose, letters in (("pin", ("P0", "T")), ("data_request", ("D0", "T")), ("mac_request", ("M3", "T"))):
+        with pytest.raises(KeyPolicyError) as info:
+            policy.dukpt_working_attributes(purpose, letters[1], KeyAttributes(letters[0], letters[1], "N", "00", "N"))
+        assert (info.value.code, info.value.field) == ("dukpt_attributes", "mode_of_use")
+
+
+def test_strength_ranks() -> None:
+    ranks = [policy.key_strength(a, n) for a, n in (("D", 8), ("T", 16), ("T", 24), ("A", 16), ("A", 24), ("A", 32))]
+    assert ranks == [0, 1, 2, 3, 4, 5]
+    assert (policy.key_strength("H", 16), policy.key_strength("H", 32), policy.key_strength("H", 64)) == (3, 5, 5)
+    assert policy.key_strength("T", 8) == policy.key_strength("R", 256) == 0

@@ -94,9 +94,9 @@ def check_pin_key_algorithm(algorithm: str, pin_format: int, *, side: str) -> No
     """ISO 9564-1 format 4 under AES keys only, formats 0-3 under TDES keys only."""
     need = "A" if pin_format == 4 else "T"
     if algorithm != need:
-        what = "AES" if need == "A" else "TDES"
+        what = "an AES" if need == "A" else "a TDES"
         raise KeyPolicyError(
-            f"{side} key algorithm {algorithm} cannot carry ISO format {pin_format}: it needs a {what} key",
+            f"{side} key algorithm {algorithm} cannot carry ISO format {pin_format}: it needs {what} key",
             code="wrong_algorithm", field=f"{side}_key",
         )
 
@@ -145,10 +145,10 @@ def key_strength(algorithm: str, length: int) -> int:
     >>> key_strength("T", 16) < key_strength("T", 24) < key_strength("A", 16) < key_strength("A", 32)
     True
     """
-    ranks = {("D", 8): 0, ("T", 16): 1, ("T", 24): 2, ("A", 16): 3, ("A", 24): 4, ("A", 32): 5, ("H", 32): 5}
-    if algorithm == "H":
+    if algorithm == "H":  # HMAC keys: as AES-128 below 32 bytes, as AES-256 from 32
         return 3 if length < 32 else 5
-    return ranks.get((algorithm, length), 0)
+    # single DES and anything not listed rank lowest
+    return {("T", 16): 1, ("T", 24): 2, ("A", 16): 3, ("A", 24): 4, ("A", 32): 5}.get((algorithm, length), 0)
 
 
 def check_wrapping_strength(key: KeyAttributes, key_length: int, kbpk: KeyAttributes, kbpk_length: int) -> None:
