@@ -44,8 +44,8 @@ _PIN_TESTS = ["tests/test_pinblock.py", "tests/test_vectors_iso9564.py"]
 _DUKPT_TESTS = ["tests/test_dukpt_tdes.py", "tests/test_dukpt_aes.py", "tests/test_dukpt_batch.py",
                 "tests/test_originator_state.py", "tests/test_vectors_files.py"]
 _TR31_TESTS = ["tests/test_tr31.py", "tests/test_tr31_refusals.py", "tests/test_tr31_vocabulary.py",
-               "tests/test_tr31_header.py", "tests/test_tr31_keyblock.py", "tests/test_tr31_interop.py",
-               "tests/test_vectors_files.py"]
+               "tests/test_tr31_header.py", "tests/test_tr31_keyblock.py", "tests/test_tr31_optional_blocks.py",
+               "tests/test_tr31_interop.py", "tests/test_vectors_files.py"]
 # cheap and direct first: with -x a killed mutant stops at its first failing test; the slow attack search and
 # the bulk runs are left to the whole-suite second chance
 _HSM_TESTS = ["tests/test_policy.py", "tests/conformance", "tests/test_keystore.py",

@@ -175,15 +175,15 @@ class OptionalBlock:
 
 
 def render_block(block: OptionalBlock) -> str:
-    """The block as header text, with an extended length when it does not fit two hex digits."""
+    """The block as header text, with an extended length when it does not fit two hex digits. A key block
+    is at most 9999 characters, so an extended length never needs more than four hex digits."""
     n = 4 + len(block.data)
     if n <= 0xFF:
         return f"{block.id}{n:02X}{block.data}"
-    for width in (4, 6, 8):
-        total = 2 + 2 + 2 + width + len(block.data)
-        if total < 16**width:
-            return f"{block.id}00{width:02X}{total:0{width}X}{block.data}"
-    raise _fail(block.id, "data too long")
+    total = 2 + 2 + 2 + 4 + len(block.data)
+    if total > 0xFFFF:
+        raise _fail(block.id, "data too long for a key block")
+    return f"{block.id}0004{total:04X}{block.data}"
 
 
 def parse_blocks(text: str, count: int, *, lenient: bool = False) -> tuple[tuple[OptionalBlock, ...], int]:
