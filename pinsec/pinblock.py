@@ -253,9 +253,9 @@ def _fail(check: str, message: str, hint: str) -> PinBlockError:
     return PinBlockError(message + hint, code=f"bad_{check}", field=check)
 
 
-#: The fill rule of each format that has one: (lowest nibble, highest nibble, as said in errors).
-_FILL_RULE: Final = {PinBlockFormat.ISO_0: (0xF, 0xF, "F"), PinBlockFormat.ISO_2: (0xF, 0xF, "F"),
-                     PinBlockFormat.ISO_3: (0xA, 0xF, "A to F"), PinBlockFormat.ISO_4: (0xA, 0xA, "A")}
+#: The fill rule of each format that has one: the fill nibble (format 3: the lowest, A-F), as said in errors.
+_FILL_RULE: Final = {PinBlockFormat.ISO_0: (0xF, "F"), PinBlockFormat.ISO_2: (0xF, "F"),
+                     PinBlockFormat.ISO_3: (0xA, "A to F"), PinBlockFormat.ISO_4: (0xA, "A")}
 
 
 def _field_digits(field: bytearray, fmt: PinBlockFormat, hint: str) -> bytearray:
@@ -277,11 +277,11 @@ def _field_digits(field: bytearray, fmt: PinBlockFormat, hint: str) -> bytearray
             digits[i] = 0x30 + nibble
         rule = _FILL_RULE.get(fmt)
         if rule is not None:
-            low, high, name = rule
+            fill, name = rule
             for pos in range(2 + n, 16):
                 byte = field[pos >> 1]
                 nibble = byte & 0xF if pos & 1 else byte >> 4
-                if not low <= nibble <= high:
+                if nibble < fill if fmt is PinBlockFormat.ISO_3 else nibble != fill:
                     raise _fail("fill", f"fill digits are not all {name} as format {int(fmt)} requires", hint)
     except PinBlockError:
         _crypto.wipe(digits)

@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.tsv"
 
-_PIN_TESTS = ["tests/test_pinblock.py", "tests/test_vectors_iso9564.py"]
+_PIN_TESTS = ["tests/test_pinblock.py", "tests/test_pinblock_edges.py", "tests/test_vectors_iso9564.py"]
 _DUKPT_TESTS = ["tests/test_dukpt_tdes.py", "tests/test_dukpt_aes.py", "tests/test_dukpt_batch.py",
                 "tests/test_originator_state.py", "tests/test_vectors_files.py"]
 _TR31_TESTS = ["tests/test_tr31.py", "tests/test_tr31_refusals.py", "tests/test_tr31_vocabulary.py",
@@ -54,7 +54,7 @@ _HSM_TESTS = ["tests/test_policy.py", "tests/conformance", "tests/test_keystore.
                                                             "typed_errors")),
               "tests/test_pkcs11.py", "tests/test_iso4_pan_form.py", "tests/test_check_value.py",
               "tests/test_verification.py", "tests/test_data_ops.py", "tests/test_hsm_inputs.py",
-              "tests/test_key_ops.py", "tests/test_pin_ops.py", "tests/test_mac_ops.py"]
+              "tests/test_key_ops.py", "tests/test_pin_ops.py", "tests/test_mac_ops.py", "tests/test_keystore_edges.py"]
 _VARIANT_TESTS = ["tests/test_variant_lmk.py", "tests/test_lmk_ops.py", "tests/attacks/test_variant_lmk.py",
                   "tests/payshield"]
 _BATCH_TESTS = ["tests/test_batch_des.py", "tests/test_batch_aes.py", "tests/test_batch_dukpt_tdes.py",
