@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import random
+import tempfile
+from pathlib import Path
+
+import pinsec
 
 TDES_BDK = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
 AES_BDK = bytes.fromhex("FEDCBA9876543210F1F1F1F1F1F1F1F1")
@@ -30,3 +35,15 @@ def tdes_ksns(n: int, *, ones: int | None = None) -> list[bytes]:
 
 def aes_ksns(n: int, *, ones: int | None = None) -> list[bytes]:
     return [AES_IK_ID + c.to_bytes(4, "big") for c in counters(32, 16, n, ones=ones)]
+
+
+#: The LMK of the benchmarks' key stores (a fixed test value, never a real one).
+BENCH_LMK = "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
+
+
+def bench_store(prefix: str) -> tuple[Path, pinsec.Hsm]:
+    """A fresh folder with a key store under :data:`BENCH_LMK` (which bulk workers read from the
+    environment), and an authorised Hsm on it."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["PINSEC_LMK"] = BENCH_LMK
+    return folder, pinsec.Hsm(keystore=folder / "keys.json", authorized=True)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from pathlib import Path
+
+from _inputs import bench_store
 
 import pinsec
 from pinsec import KeyAttributes, pinblock
@@ -13,16 +13,13 @@ from pinsec.bulk import TranslateSpec, translate_file
 from rows import Row
 
 RECORDS = 100_000
-_LMK = "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
 _SRC = bytes.fromhex("F039121BEC83D26B169BDCD5B22AAF8F")
 _state: dict[str, object] = {}
 
 
 def _prepare() -> tuple[Path, Path, TranslateSpec]:
     if not _state:
-        folder = Path(tempfile.mkdtemp(prefix="pinsec-bench-"))
-        os.environ["PINSEC_LMK"] = _LMK
-        hsm = pinsec.Hsm(keystore=folder / "keys.json", authorized=True)
+        folder, hsm = bench_store("pinsec-bench-")
         src = hsm.import_clear_key(_SRC, KeyAttributes("P0", "T", "D"))
         dst = hsm.generate_key(KeyAttributes("P0", "A", "E"))
         with (folder / "in.csv").open("w", newline="") as f:

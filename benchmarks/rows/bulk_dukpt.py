@@ -8,12 +8,10 @@ rows run; the warm-up translates the first 1,000 records only.
 
 from __future__ import annotations
 
-import os
 import random
-import tempfile
 from pathlib import Path
 
-from _inputs import TDES_BDK
+from _inputs import TDES_BDK, bench_store
 
 import pinsec
 from pinsec import KeyAttributes, pinblock
@@ -22,15 +20,12 @@ from pinsec.dukpt import tdes
 from rows import Row
 
 RECORDS = 1_000_000
-_LMK = "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
 _state: dict[str, object] = {}
 
 
 def _prepare() -> tuple[Path, TranslateSpec]:
     if not _state:
-        folder = Path(tempfile.mkdtemp(prefix="pinsec-bench-dukpt-"))
-        os.environ["PINSEC_LMK"] = _LMK
-        hsm = pinsec.Hsm(keystore=folder / "keys.json", authorized=True)
+        folder, hsm = bench_store("pinsec-bench-dukpt-")
         bdk = hsm.import_clear_key(TDES_BDK, KeyAttributes("B0", "T", "X"))
         dst = hsm.generate_key(KeyAttributes("P0", "A", "E"))
         rng = random.Random(23)
