@@ -289,9 +289,18 @@ def _field_digits(field: bytearray, fmt: PinBlockFormat, hint: str) -> bytearray
     return digits
 
 
+def _block_size(fmt: PinBlockFormat) -> int:
+    """Bytes in a PIN block of ``fmt``: 16 for format 4 (AES), 8 for the others."""
+    return 16 if fmt is PinBlockFormat.ISO_4 else 8
+
+
+def _decipher_hint(pan_bound: bool) -> str:
+    """What a failed field check after decipherment points at: the key, and the PAN when one was XORed."""
+    return " (after decipherment: wrong key or PAN?)" if pan_bound else " (after decipherment: wrong key?)"
+
+
 def _parse_block(block: bytes | str, fmt: PinBlockFormat, what: str) -> bytes:
-    size = 16 if fmt is PinBlockFormat.ISO_4 else 8
-    return parse_hex(block, field=what, lengths=(size,), error=PinBlockError)
+    return parse_hex(block, field=what, lengths=(_block_size(fmt),), error=PinBlockError)
 
 
 def decode(block: bytes | str, pan: str | None = None, *, format: int = 0) -> str:
@@ -376,7 +385,7 @@ def decipher_digits(key: bytes | str, block: bytes | str, pan: str | None = None
     ecb = _key(key, fmt)
     field = bytearray(_parse_block(block, fmt, "PIN block"))
     pan_bytes = _pan_bytes(pan, fmt)
-    hint = " (after decipherment: wrong key or PAN?)" if pan_bytes else " (after decipherment: wrong key?)"
+    hint = _decipher_hint(bool(pan_bytes))
     try:
         ecb.decrypt_into(field)
         if fmt is PinBlockFormat.ISO_4:

@@ -33,6 +33,8 @@ from ..errors import DataError, PinsecError
 from ..pinblock import (
     PinBlockFormat,
     Rng,
+    _block_size,
+    _decipher_hint,
     _digits,
     _field_digits,
     _format,
@@ -85,7 +87,7 @@ def encipher_many(key: bytes | str, pins: Sequence[str | bytes | bytearray], pan
     ecb = _key(key, fmt)
     _each(pins, pans, "pins")
     pan_fields = _pans(pans, fmt)
-    size = 16 if fmt is PinBlockFormat.ISO_4 else 8
+    size = _block_size(fmt)
     draw: Callable[[int], bytes] = rng or secrets.token_bytes
     buf = bytearray()
     try:
@@ -111,7 +113,7 @@ def decipher_many(key: bytes | str, blocks: Sequence[bytes | str], pans: Sequenc
     ecb = _key(key, fmt)
     _each(blocks, pans, "blocks")
     pan_fields = _pans(pans, fmt)
-    size = 16 if fmt is PinBlockFormat.ISO_4 else 8
+    size = _block_size(fmt)
     buf = bytearray()
     for i, block in enumerate(blocks):
         with _item(i):
@@ -124,7 +126,7 @@ def decipher_many(key: bytes | str, blocks: Sequence[bytes | str], pans: Sequenc
         if fmt is PinBlockFormat.ISO_4 and buf:
             ecb.decrypt_into(buf)
         for i, pan_field in enumerate(pan_fields):
-            hint = " (after decipherment: wrong key or PAN?)" if pan_field else " (after decipherment: wrong key?)"
+            hint = _decipher_hint(bool(pan_field))
             field = buf[size * i:size * (i + 1)]
             try:
                 with _item(i):
