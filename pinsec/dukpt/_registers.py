@@ -38,11 +38,14 @@ def advance(
 
 
 def registers_at(counter: int, bits: int, max_ones: int, key_of: Callable[[int], K]) -> list[K | None]:
-    """The registers the standard's process holds just before ``counter`` is used: for every bit, the key
-    (``key_of(target)``, derived host-side) of the counter sharing ``counter``'s higher bits with that
-    bit set, when that counter is still to come and valid."""
+    """The registers the standard's process holds just before ``counter`` is used: for every bit from
+    ``counter``'s lowest one-bit up, the key (``key_of(target)``, derived host-side) of the counter sharing
+    ``counter``'s higher bits with that bit set, when that counter is still to come and valid. The bits
+    below are empty: the process fills them only when ``counter`` itself is used, so a resumed
+    originator saves the same state as one that ran to ``counter``."""
     registers: list[K | None] = [None] * bits
-    for p in range(bits):
+    low = counter & -counter
+    for p in range(low.bit_length() - 1, bits):
         target = (counter & ~((1 << (p + 1)) - 1)) | (1 << p)
         if target >= counter and target.bit_count() <= max_ones:
             registers[p] = key_of(target)
