@@ -5,6 +5,8 @@ method     value                                                  usual length
 =========  =====================================================  =========================
 legacy     leftmost bytes of E(K, zero block)                     3 bytes (6 hex digits)
 cmac       leftmost bytes of CMAC(K, zero block), X9.24-1:2017    5 bytes (10 hex digits)
+halves     the legacy KCV of each half of a double-length TDES    3 bytes per half
+           key as a single DES key (a CVK pair's A and B)
 =========  =====================================================  =========================
 
 TR-31 / X9.143 optional blocks KC (check value of the wrapped key) and KP (of the KBPK) carry
@@ -14,6 +16,8 @@ TR-31 / X9.143 optional blocks KC (check value of the wrapped key) and KP (of th
 '08D7B4'
 >>> cmac_kcv(bytes.fromhex("3F419E1CB7079442AA37474C2EFBF8B8"))   # X9.143:2021 8.1 key
 '08793E25AB'
+>>> halves_kcv(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"))  # ThalesSim's AW answer for this CVK pair
+'D5D44FA68CDC'
 """
 
 from __future__ import annotations
@@ -23,9 +27,9 @@ from typing import Literal
 from . import _crypto
 from .errors import DataError
 
-__all__ = ["cmac_kcv", "kcv", "legacy_kcv"]
+__all__ = ["cmac_kcv", "halves_kcv", "kcv", "legacy_kcv"]
 
-Method = Literal["legacy", "cmac"]
+Method = Literal["legacy", "cmac", "halves"]
 
 
 def _length(length: int, block: int) -> int:
@@ -52,10 +56,21 @@ def cmac_kcv(key: bytes, *, algorithm: str = "A", length: int = 5) -> str:
     raise DataError(f"CMAC KCVs are defined for TDES (T) and AES (A) keys, not {algorithm}", field="algorithm")
 
 
+def halves_kcv(key: bytes, *, length: int = 3) -> str:
+    """The legacy check values of a double-length TDES key's halves, each as a single DES key, one after the
+    other: what a payShield gives for a CVK pair (CVK A, CVK B) by its "backwards compatible" KCV type."""
+    if len(key) != 16:
+        raise DataError("check values of halves are of a double-length TDES key (16 bytes)", field="key")
+    return "".join(legacy_kcv(half + half, length=length) for half in (key[:8], key[8:]))
+
+
 def kcv(key: bytes, *, algorithm: str, method: Method = "legacy", length: int | None = None) -> str:
-    """The check value of ``key`` by ``method`` (legacy 3 bytes or CMAC 5 bytes unless ``length`` says)."""
+    """The check value of ``key`` by ``method`` (legacy 3 bytes or CMAC 5 bytes unless ``length`` says;
+    halves 3 bytes per half of a double-length TDES key)."""
     if method == "legacy":
         return legacy_kcv(key, algorithm=algorithm, length=3 if length is None else length)
     if method == "cmac":
         return cmac_kcv(key, algorithm=algorithm, length=5 if length is None else length)
-    raise DataError(f"KCV method {method!r} is not legacy or cmac", field="method")
+    if method == "halves" and algorithm == "T":
+        return halves_kcv(key, length=3 if length is None else length)
+    raise DataError(f"KCV method {method!r} is not legacy, cmac or halves (of a TDES key)", field="method")

@@ -69,3 +69,27 @@ def test_refusals(call: object, field: str) -> None:
     with pytest.raises(DataError) as info:
         call()  # type: ignore[operator]
     assert info.value.field == field
+
+
+# ----------------------------------------------------------------------------------- halves (CVK pairs)
+def test_halves_are_each_half_as_a_single_des_key() -> None:
+    # ThalesSim's TestTranslateCVKFromZMKToLMK answers D5D44F A68CDC for this pair (tests/payshield/vectors.py);
+    # OpenSSL's DES under each half (as K1 = K2 = K3) agrees
+    want = "".join(_ecb(TripleDES(half * 3), 8)[:6] for half in (TDES[:8], TDES[8:]))
+    assert kcv.halves_kcv(TDES) == want == "D5D44FA68CDC"
+    assert kcv.kcv(TDES, algorithm="T", method="halves") == want
+    assert kcv.kcv(TDES, algorithm="T", method="halves", length=8) == "".join(
+        _ecb(TripleDES(half * 3), 8) for half in (TDES[:8], TDES[8:]))
+
+
+@pytest.mark.parametrize("key", [TDES[:8], TDES + TDES[:8], AES + AES])
+def test_halves_are_of_a_double_length_key_only(key: bytes) -> None:
+    with pytest.raises(DataError) as info:
+        kcv.halves_kcv(key)
+    assert info.value.field == "key"
+
+
+def test_halves_are_of_tdes_keys_only() -> None:
+    with pytest.raises(DataError) as info:
+        kcv.kcv(AES, algorithm="A", method="halves")
+    assert info.value.field == "method"

@@ -154,6 +154,26 @@ def test_check_value_methods_and_algorithms(attributes: KeyAttributes, method: o
     assert info.value.field == "method"
 
 
+CVK = KeyAttributes("C0", "T", "C")
+
+
+def test_check_values_of_halves_are_for_a_cvk_pair() -> None:
+    hsm = rig()
+    pair = hsm.import_clear_key(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"), CVK)
+    assert hsm.check_value(pair, method="halves") == "D5D44FA68CDC"  # ThalesSim's AW answer for this pair
+    assert hsm.check_value(pair, method="halves", length=2) == "D5D4A68C"
+
+
+@pytest.mark.parametrize(("attributes", "length"), [(ZPK, 16), (CVK, 24), (KeyAttributes("C0", "A", "C"), 16)])
+def test_no_other_key_has_its_halves_checked(attributes: KeyAttributes, length: int) -> None:
+    # a check value per half of any key would let each half be searched on its own
+    hsm = rig()
+    key = hsm.generate_key(attributes, length=length)
+    with pytest.raises(DataError) as info:
+        hsm.check_value(key, method="halves")
+    assert (info.value.code, info.value.field) == ("no_kcv_method", "method")
+
+
 def test_a_dukpt_key_comes_only_from_a_bdk() -> None:
     hsm = rig()
     zpk = hsm.generate_key(ZPK)

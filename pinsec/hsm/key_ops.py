@@ -220,10 +220,17 @@ class _KeyOps(_HsmCore):
     def check_value(self, key: KeyHandle, *, method: str = "legacy", length: int | None = None) -> str:
         """A TDES or AES key's check value by ``method``: ``legacy`` (the key encrypting a zero block, ANSI
         X9.24; 3 bytes unless ``length`` says, up to the block) or ``cmac`` (CMAC of zeros, 5 bytes unless
-        ``length`` says). Host commands and the AWS endpoint give them; the software backend computes them."""
+        ``length`` says), or ``halves`` for a CVK pair only (a double-length TDES key of usage C0: the legacy
+        value of CVK A and of CVK B, 3 bytes each unless ``length`` says, as payShield's AW and AU give them;
+        no other key's halves are checked one by one). Host commands and the AWS endpoint give them; the
+        software backend computes them."""
         key = self._known(key)
-        if key.attributes.algorithm.value not in ("T", "A") or method not in ("legacy", "cmac"):
-            raise DataError("check values here are legacy or cmac, of TDES or AES keys", field="method")
+        if key.attributes.algorithm.value not in ("T", "A") or method not in ("legacy", "cmac", "halves"):
+            raise DataError("check values here are legacy, cmac or halves, of TDES or AES keys", field="method")
+        if method == "halves" and (key.attributes.usage.value != "C0" or key.attributes.algorithm.value != "T"
+                                   or key.length != 16):
+            raise DataError("check values of halves are given only for a CVK pair (C0, double-length TDES)",
+                            code="no_kcv_method", field="method")
         compute = self._backend_op("check_value_of", lacks="gives only its own KCVs", code="no_kcv_method",
                                    field="method")
         self._gate("kcv")

@@ -39,6 +39,15 @@ class Request:
         self._keys.append(handle)
         return handle
 
+    def key_under(self, text: str, *, kek: KeyHandle, key_type: str, usage: str) -> KeyHandle:
+        """A key field encrypted under ``kek`` (a ZMK or TMK), taken as ``key_type`` serving as ``usage``. It
+        is the command's second key: a parity failure is error 11 (10 is the ZMK's)."""
+        try:
+            handle = self.hsm.import_key_under_kek(text, kek=kek, key_type=key_type, usage=usage)
+        except PinsecError as exc:
+            raise CommandError(error_code(exc, source=False), str(exc)) from None
+        return self.keep(handle)
+
     def keep(self, handle: KeyHandle) -> KeyHandle:
         """Destroy ``handle`` too when the command is answered."""
         self._keys.append(handle)

@@ -89,3 +89,15 @@ def test_generated_keys_come_back_through_the_translations(client: Client, code:
 def test_a_generated_key_with_the_default_options(client: Client) -> None:
     code, err, out = client.call("IA" + v.ZMK)
     assert (code, err, len(out)) == ("IB", "00", 82)  # two U cryptograms and a 16-digit check value
+
+
+@pytest.mark.parametrize(("into", "flag"), [("FA", ""), ("FC", ""), ("MI", ""), ("FK", "0"), ("FK", "1"),
+                                            ("DW", ""), ("BY", ""), ("A6", "001")])
+def test_parity_errors_name_the_key_that_failed(client: Client, into: str, flag: str) -> None:
+    # the payShield manuals: 10 the ZMK, 11 the key being imported under it
+    def flip(cryptogram: str) -> str:
+        return cryptogram[:-1] + format(int(cryptogram[-1], 16) ^ 1, "X")
+
+    tail = "U" if into == "A6" else ""
+    assert client.call(into + flag + flip(v.ZMK) + v.ZPK_UNDER_ZMK + tail)[1] == "10"
+    assert client.call(into + flag + v.ZMK + flip(v.ZPK_UNDER_ZMK) + tail)[1] == "11"

@@ -87,3 +87,11 @@ KA = [("U1EF828AA8F6B80EB83E19FBC373F3A8501", "6F1E3F74F826B7EB"),
 G0_ZPK_CLEAR = "C7152C20BC2C830EA7EC9E8334ABE3FE"
 G0_KSN = "FFFF9876543210E00008"
 G0_BLOCK = "50E55547A5027551"
+#: ThalesSim's HostCommandTests.TestTranslateCVKFromZMKToLMK: the CVK pair of its CW/CY cases (above, under
+#: the LMK without a scheme; clear 0123456789ABCDEFFEDCBA9876543210) comes back with check values
+#: D5D44F (CVK A) A68CDC (CVK B) for KCV type 0 and 08D7B4 (the pair) for type 1. Its ZMK there is single
+#: length, which pinsec refuses, so only the LMK side and the check values are taken.
+CVK_UNDER_LMK = "0A61E674E88C6A7EEABC38C2B2BB492F"
+CVK_CLEAR = "0123456789ABCDEFFEDCBA9876543210"
+CVK_KCV_HALVES = "D5D44FA68CDC"
+CVK_KCV = "08D7B4"

@@ -108,7 +108,7 @@ def a6(req: Request) -> str:
     wrapped = f.key("key under ZMK")
     scheme = _scheme(f.text(1, "key scheme (LMK)"))
     f.end()
-    key = req.keep(req.hsm.import_key_under_kek(wrapped, kek=zmk, key_type=key_type, usage=_usage(key_type)))
+    key = req.key_under(wrapped, kek=zmk, key_type=key_type, usage=_usage(key_type))
     return req.hsm.lmk_key(key, key_type=key_type, scheme=scheme) + req.hsm.check_value(key, length=3)
 
 
@@ -160,7 +160,7 @@ def _from_zmk(req: Request, key_type: str, usage: str) -> str:
     wrapped = f.key("key under ZMK")
     schemes, kcv_type = _translate_options(req)
     f.end()
-    key = req.keep(req.hsm.import_key_under_kek(wrapped, kek=zmk, key_type=key_type, usage=usage))
+    key = req.key_under(wrapped, kek=zmk, key_type=key_type, usage=usage)
     return req.hsm.lmk_key(key, key_type=key_type, scheme=_scheme(schemes[1])) + _kcv(req, key, kcv_type)
 
 
