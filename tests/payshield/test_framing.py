@@ -32,7 +32,7 @@ def test_trailer_and_lmk_identifier(client: Client) -> None:
     assert client.call("NC%01") == ("ND", "15", "")
     assert client.call("NC\x19" + "x" * 33) == ("ND", "15", "")
     # a failed command still gives the trailer back
-    assert client.call("NO01\x19abc") == ("NP", "15", "\x19abc")
+    assert client.call("NO02\x19abc") == ("NP", "15", "\x19abc")
 
 
 def test_unknown_and_malformed_commands_are_answered(client: Client) -> None:

@@ -20,13 +20,23 @@ def nc(req: Request) -> str:
     return req.hsm.variant_lmk_check_value + FIRMWARE
 
 
+#: NO mode 01's PCI HSM compliance flag: ``0``, some settings are not PCI HSM compliant and key type 002
+#: separation is among them (pinsec's key type 002 serves as TPK, TMK or PVK as the command needs).
+PCI_HSM_FLAG: Final = "0"
+
+
 @command("NO")
 def no(req: Request) -> str:
-    """Mode ``00``: I/O buffer size (1 N, 2 = 16K), Ethernet type (1 N), TCP sockets (2 N), firmware (9 A)."""
-    if req.fields.digits(2, "mode flag") != "00":
-        raise CommandError("15", "NO mode flag other than 00")
+    """Mode ``00``: I/O buffer size (1 N, 2 = 16K), Ethernet type (1 N, 1 = TCP), TCP sockets (2 N),
+    firmware (9 A), two reserved fields (1 A ``0`` and 4 A ``0000``; the payShield 9000's "DSP fitted" and
+    "DSP firmware"). Mode ``01``: the PCI HSM compliance flag (1 N, :data:`PCI_HSM_FLAG`)."""
+    mode = req.fields.digits(2, "mode flag")
+    if mode not in ("00", "01"):
+        raise CommandError("15", "NO mode flag is 00 or 01")
     req.fields.end()
-    return "2" + "1" + "64" + FIRMWARE
+    if mode == "01":
+        return PCI_HSM_FLAG
+    return "2" + "1" + "64" + FIRMWARE + "0" + "0000"
 
 
 @command("B2")
