@@ -10,12 +10,16 @@ import pytest
 
 from pinsec import pinblock
 from pinsec.backends.software import adjust_parity
-from pinsec.variant_lmk import VariantLmk, wrap_under
+from pinsec.variant_lmk import VariantLmk, unwrap_under, wrap_under
 
 from . import vectors as v
 from .client import Client
 
 LMK = VariantLmk.test()
+
+
+def clear_of(key_type: str, cryptogram: str) -> bytes:
+    return unwrap_under(LMK.kek(key_type), cryptogram)[1]
 
 
 def test_by_translates_a_zmk_from_a_zmk(client: Client) -> None:
@@ -101,3 +105,46 @@ def test_parity_errors_name_the_key_that_failed(client: Client, into: str, flag:
     tail = "U" if into == "A6" else ""
     assert client.call(into + flag + flip(v.ZMK) + v.ZPK_UNDER_ZMK + tail)[1] == "10"
     assert client.call(into + flag + v.ZMK + flip(v.ZPK_UNDER_ZMK) + tail)[1] == "11"
+
+
+def test_b0_refuses_thalessims_single_key_in_disguise(client: Client) -> None:
+    clear = clear_of("000", v.B0_EQUAL_HALVES[3:36])
+    assert clear[:8] == clear[8:]
+    assert client.call("B0" + v.B0_EQUAL_HALVES)[1] == "75"
+
+
+@pytest.mark.parametrize(("key_type", "length_scheme", "other"), [("001", "U", "X"), ("000", "X", "U"),
+                                                                  ("009", "T", "Y"), ("402", "U", "X")])
+def test_b0_changes_the_scheme_and_nothing_else(client: Client, key_type: str, length_scheme: str,
+                                                other: str) -> None:
+    code, err, out = client.call("A00" + key_type + length_scheme)
+    assert (code, err) == ("A1", "00")
+    key = out[:-6]
+    clear = clear_of(key_type, key)
+    translated = client.call("B0" + key_type + key + other)
+    assert translated == ("B1", "00", wrap_under(LMK.kek(key_type), clear, other))
+    assert client.call("B0" + key_type + translated[2] + length_scheme) == ("B1", "00", key)
+
+
+def test_b0_refusals(client: Client) -> None:
+    key = client.call("A00001U")[2][:33]
+    assert client.call("B0001" + key + "T")[1] == "26"      # a double-length key has no triple scheme
+    assert client.call("B0002" + key + "X")[1] == "10"      # not a 002 key under the LMK: parity fails
+    assert client.call("B0999" + key + "X")[1] == "04"      # unknown key type
+    assert client.call("B0001" + key)[1] == "15"            # no scheme
+
+
+@pytest.mark.parametrize(("options", "scheme", "length"), [("", "U", 16), (";0U0", "U", 16), (";0X1", "X", 16),
+                                                           (";0T0", "T", 24), (";0Y1", "Y", 24)])
+def test_bi_generates_a_bdk_under_lmk_28_29(client: Client, options: str, scheme: str, length: int) -> None:
+    code, err, out = client.call("BI" + options)
+    assert (code, err) == ("BJ", "00") and out[0] == scheme
+    clear = clear_of("009", out)
+    assert len(clear) == length and all(bin(b).count("1") % 2 for b in clear)  # odd parity, as generated
+    assert len({clear[i:i + 8] for i in range(0, length, 8)}) == length // 8  # no repeated part
+
+
+def test_bi_refusals(client: Client) -> None:
+    assert client.call("BI;0Z0")[1] == "26"
+    assert client.call("BI;0U2")[1] == "15"
+    assert client.call("BI;0U")[1] == "15"

@@ -95,3 +95,7 @@ CVK_UNDER_LMK = "0A61E674E88C6A7EEABC38C2B2BB492F"
 CVK_CLEAR = "0123456789ABCDEFFEDCBA9876543210"
 CVK_KCV_HALVES = "D5D44FA68CDC"
 CVK_KCV = "08D7B4"
+#: ThalesSim's HostCommandTests.TestTranslateKeyScheme: a ZMK (key type 000) under the LMK in scheme U, asked
+#: for in scheme X. Its clear value is 0123456789ABCDEF twice (a single DES key in a double-length field), so a
+#: payShield that refuses single keys in disguise, as pinsec does, answers 75 where ThalesSim translates it.
+B0_EQUAL_HALVES = "000U42BBE7D9A0A55D0EAA54C982B4D06B70X"

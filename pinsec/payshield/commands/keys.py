@@ -1,7 +1,8 @@
 """Key management: A0 (generate), A6 (import under a ZMK), A8 (export under a ZMK), BU and KA (check
 values), translations between a ZMK and the LMK: FA and GC (ZPK), FC and FE (TMK, TPK or PVK), MI and MG
 (TAK), FK and FM (ZEK or ZAK), DW and DY (BDK), BY (a ZMK from a ZMK); IA and FI (a new ZPK, ZEK or ZAK
-under a ZMK and the LMK), HC (a new TMK, TPK or PVK under the current one)."""
+under a ZMK and the LMK), HC (a new TMK, TPK or PVK under the current one), BI (a new BDK), B0 (a key under the
+LMK in another key scheme)."""
 
 from __future__ import annotations
 
@@ -276,3 +277,31 @@ def hc(req: Request) -> str:
     key = req.keep(req.hsm.generate_lmk_key(key_type="002", usage="P0", length=24 if schemes[1] in "TY" else 16))
     return (req.hsm.export_key_under_kek(key, kek=current, scheme=_scheme(schemes[0]))
             + req.hsm.lmk_key(key, key_type="002", scheme=_scheme(schemes[1])))
+
+
+@command("BI")
+def bi(req: Request) -> str:
+    """Generate a BDK: [; reserved (ZMK scheme), LMK scheme, KCV type]. The BDK under LMK pair 28-29 (key
+    type 009). No check value is returned, as the manuals lay the response out; the KCV type is checked."""
+    f = req.fields
+    lmk_scheme = "U"
+    if f.optional(";"):
+        f.text(1, "key scheme (ZMK), reserved")
+        lmk_scheme = _scheme(f.text(1, "key scheme (LMK)"))
+        if f.text(1, "key check value type") not in ("0", "1"):
+            raise CommandError("15", "key check value type")
+    f.end()
+    key = req.keep(req.hsm.generate_lmk_key(key_type="009", usage="B0", length=24 if lmk_scheme in "TY" else 16))
+    return req.hsm.lmk_key(key, key_type="009", scheme=lmk_scheme)
+
+
+@command("B0")
+def b0(req: Request) -> str:
+    """Translate a key to another key scheme: key type (3), the key under LMK, the new LMK scheme (X, U for a
+    double-length key; Y, T for triple). The key under LMK in the new scheme."""
+    f = req.fields
+    key_type = _key_type(f.text(3, "key type"))
+    key = req.key(f.key("key"), key_type=key_type, usage=_usage(key_type))
+    scheme = _scheme(f.text(1, "key scheme (LMK)"))
+    f.end()
+    return req.hsm.lmk_key(key, key_type=key_type, scheme=scheme)
