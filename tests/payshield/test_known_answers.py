@@ -247,3 +247,30 @@ def test_ba_ng_clear_pins_need_the_authorised_state(client: Client) -> None:
         assert rig.call(f"BA12F{account}")[1] == "24"  # too short a PIN
         bad = lmk_pin[2][:-1] + str((int(lmk_pin[2][-1]) + 1) % 10)
         assert rig.call(f"NG{account}{bad}")[1] == "14"
+
+
+@pytest.mark.parametrize("options", [";UU0", ";UU1", ";XU0"])
+def test_hc_takes_the_three_options_the_manual_lists(client: Client, options: str) -> None:
+    # "If present the following three fields must be present": scheme under the TMK, LMK scheme, KCV type
+    rc, err, out = client.call("HC" + v.TPK + options)
+    assert (rc, err) == ("HD", "00") and out[0] == options[1] and out[33] == "U"
+    assert unwrap_under(_clear(v.TPK, "002"), out[:33])[1] == _clear(out[33:], "002")
+
+
+@pytest.mark.parametrize(("code", "bad", "error"), [("HC", ";UU2", "15"), ("HC", ";UU", "15"), ("HA", ";UU1", "15"),
+                                                   ("HA", ";UZ0", "26"), ("HC", ";TU0", "26")])
+def test_hc_and_ha_option_refusals(client: Client, code: str, bad: str, error: str) -> None:
+    assert client.call(code + v.TPK + bad)[1] == error
+
+
+@pytest.mark.parametrize("options", ["", ";UU0", ";XX0"])
+def test_ha_gives_a_tak_under_the_tmk_and_the_lmk(client: Client, options: str) -> None:
+    rc, err, out = client.call("HA" + v.TPK + options)
+    assert (rc, err, len(out)) == ("HB", "00", 66)
+    tak = _clear(out[33:], "003")  # under LMK pair 16-17 as a TAK
+    assert unwrap_under(_clear(v.TPK, "002"), out[:33])[1] == tak
+    # the TAK works as one: M6 with it (ISO 9797-1 algorithm 3) then M8 verifies the MAC
+    message = "4E6F77206973207468652074696D6520666F7220616C6C20"
+    mac = client.call("M6" + "0" + "1" + "1" + "3" + "0" + "003" + out[33:] + "0018" + message)
+    assert mac[1] == "00"
+    assert client.call("M8" + "0" + "1" + "1" + "3" + "0" + "003" + out[33:] + "0018" + message + mac[2])[1] == "00"

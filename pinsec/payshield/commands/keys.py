@@ -1,8 +1,8 @@
 """Key management: A0 (generate), A6 (import under a ZMK), A8 (export under a ZMK), BU and KA (check
 values), translations between a ZMK and the LMK: FA and GC (ZPK), FC and FE (TMK, TPK or PVK), MI and MG
 (TAK), FK and FM (ZEK or ZAK), DW and DY (BDK), BY (a ZMK from a ZMK); IA and FI (a new ZPK, ZEK or ZAK
-under a ZMK and the LMK), HC (a new TMK, TPK or PVK under the current one), BI (a new BDK), B0 (a key under the
-LMK in another key scheme)."""
+under a ZMK and the LMK), HC (a new TMK, TPK or PVK under the current one), HA (a new TAK under a TMK), BI
+(a new BDK), B0 (a key under the LMK in another key scheme)."""
 
 from __future__ import annotations
 
@@ -266,17 +266,36 @@ def ka(req: Request) -> str:
     return _kcv(req, req.key(text, key_type=key_type, usage=_usage(key_type)), kcv_type)
 
 
-@command("HC")
-def hc(req: Request) -> str:
-    """Generate a TMK, TPK or PVK: the current key (key type 002, serving as a TMK), [; scheme under the
-    current key, LMK scheme]. The new key under the current key, and under LMK."""
+def _new_under_current(req: Request, key_type: str, usage: str, third: str) -> str:
+    """The current TMK, TPK or PVK (key type 002), [; scheme under it, LMK scheme, ``third``: HC's KCV type
+    (0 or 1; no KCV is returned) or HA's reserved ``0``]. A new key of ``key_type``, serving as ``usage``,
+    under the current key and under the LMK."""
     f = req.fields
     current = req.key(f.key("current key"), key_type="002", usage="K0")
-    schemes = f.text(2, "key schemes") if f.optional(";") else "UU"
+    schemes = "UU"
+    if f.optional(";"):
+        schemes = f.text(2, "key schemes")
+        if f.text(1, third) not in (("0", "1") if third == "key check value type" else ("0",)):
+            raise CommandError("15", third)
     f.end()
-    key = req.keep(req.hsm.generate_lmk_key(key_type="002", usage="P0", length=24 if schemes[1] in "TY" else 16))
+    key = req.keep(req.hsm.generate_lmk_key(key_type=key_type, usage=usage,
+                                            length=24 if schemes[1] in "TY" else 16))
     return (req.hsm.export_key_under_kek(key, kek=current, scheme=_scheme(schemes[0]))
-            + req.hsm.lmk_key(key, key_type="002", scheme=_scheme(schemes[1])))
+            + req.hsm.lmk_key(key, key_type=key_type, scheme=_scheme(schemes[1])))
+
+
+@command("HC")
+def hc(req: Request) -> str:
+    """Generate a TMK, TPK or PVK: the current key (key type 002, serving as a TMK), [; scheme under it, LMK
+    scheme, KCV type]. The new key under the current key, and under LMK."""
+    return _new_under_current(req, "002", "P0", "key check value type")
+
+
+@command("HA")
+def ha(req: Request) -> str:
+    """Generate a TAK: the TMK (key type 002), [; scheme under the TMK, LMK scheme, reserved 0]. The TAK
+    under the TMK, and under LMK pair 16-17 (key type 003)."""
+    return _new_under_current(req, "003", "M0", "reserved")
 
 
 @command("BI")
