@@ -1,5 +1,10 @@
 """MACs: M6 (generate) and M8 (verify), ISO 9797-1 algorithms 1 and 3 under a TAK (003) or ZAK (008),
-whole messages (mode flag 0)."""
+whole messages (mode flag 0); MA, MC and ME (the older commands: a 4-byte MAB under a TAK, generate, verify,
+and verify then MAC again under a second TAK).
+
+The multi-block modes (M6/M8 modes 1-3, MQ, MS) are not answered: they hand the CBC chain value to the host
+in clear between blocks, which makes the MAC key's first half a single-DES encryption oracle (each half then
+falls to a 2^56 search, not the pair to 2^112)."""
 
 from __future__ import annotations
 
@@ -56,3 +61,52 @@ def m8(req: Request) -> str:
     req.fields.end()
     req.hsm.verify_mac(key, message, mac, padding=padding)
     return ""
+
+
+def _tak(req: Request, what: str = "TAK") -> KeyHandle:
+    """A double-length TAK (key type 003) computing the ANSI X9.19 retail MAC (ISO 9797-1 algorithm 3)."""
+    return req.key(req.fields.key(what), key_type="003", usage="M3")
+
+
+def _mab(req: Request, key: KeyHandle, data: bytes) -> bytes:
+    """The 4-byte MAB: ANSI X9.19 over the data zero-padded to whole blocks (ISO 9797-1 padding method 1)."""
+    return req.hsm.generate_mac(key, data, padding=1, length=4)
+
+
+@command("MA")
+def ma(req: Request) -> str:
+    """TAK, then the data (to the end of the message, at most 4096 characters). The MAB (8 H)."""
+    key = _tak(req)
+    data = req.fields.rest()
+    req.fields.end()
+    if len(data) > 4096:
+        raise CommandError("15", "data longer than 4096 characters")
+    return _mab(req, key, data.encode("latin-1")).hex().upper()
+
+
+def _verified(req: Request, key: KeyHandle, mab: bytes) -> bytes:
+    data = req.fields.rest()
+    req.fields.end()
+    if len(data) > 4096:
+        raise CommandError("15", "data longer than 4096 characters")
+    message = data.encode("latin-1")
+    req.hsm.verify_mac(key, message, mab, padding=1)
+    return message
+
+
+@command("MC")
+def mc(req: Request) -> str:
+    """TAK, MAB (8 H), the data. 00 or 01."""
+    key = _tak(req)
+    _verified(req, key, bytes.fromhex(req.fields.hex(8, "MAB")))
+    return ""
+
+
+@command("ME")
+def me(req: Request) -> str:
+    """Verify a MAB and generate one under a second TAK: source TAK, destination TAK, MAB (8 H), the data. The
+    destination MAB (8 H), only when the source MAB verifies (else 01)."""
+    source = _tak(req, "source TAK")
+    destination = req.key(req.fields.key("destination TAK"), key_type="003", usage="M3", source=False)
+    message = _verified(req, source, bytes.fromhex(req.fields.hex(8, "MAB")))
+    return _mab(req, destination, message).hex().upper()
