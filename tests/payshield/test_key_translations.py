@@ -148,3 +148,32 @@ def test_bi_refusals(client: Client) -> None:
     assert client.call("BI;0Z0")[1] == "26"
     assert client.call("BI;0U2")[1] == "15"
     assert client.call("BI;0U")[1] == "15"
+
+
+def test_ae_gives_thalessims_answer(client: Client) -> None:
+    assert client.call("AE" + v.AE[0]) == ("AF", "00", v.AE[1])
+    tmk, key = v.AE[0][:33], v.AE[0][33:]
+    as_x = wrap_under(LMK.kek("002"), clear_of("002", key), "X")
+    assert client.call("AE" + tmk + as_x) == ("AF", "00", v.AE_X)
+
+
+def test_ag_gives_a_tak_under_a_tmk(client: Client) -> None:
+    tak = client.call("A00003U")[2][:33]
+    tmk = v.AE[0][:33]
+    out = client.call("AG" + tmk + tak)
+    assert out == ("AH", "00", wrap_under(clear_of("002", tmk), clear_of("003", tak), "U"))
+
+
+@pytest.mark.parametrize(("command", "error"), [
+    ("AE" + v.AE[0][:33] + v.ZPK, "11"),          # a ZPK is not a 002 key under the LMK
+    ("AG" + v.ZPK + v.AE[0][33:], "10"),          # nor a TMK
+    ("AE" + v.AE[0][:33], "15"),
+])
+def test_ae_ag_refusals(client: Client, command: str, error: str) -> None:
+    assert client.call(command)[1] == error
+
+
+def test_thalessims_ci_case_has_a_single_key_for_its_zpk(client: Client) -> None:
+    zpk = clear_of("001", v.CI_WEAK_ZPK[33:66])
+    assert zpk == bytes([0x1C]) * 16
+    assert client.call("CI" + v.CI_WEAK_ZPK)[1] == "75"

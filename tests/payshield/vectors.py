@@ -99,3 +99,12 @@ CVK_KCV = "08D7B4"
 #: for in scheme X. Its clear value is 0123456789ABCDEF twice (a single DES key in a double-length field), so a
 #: payShield that refuses single keys in disguise, as pinsec does, answers 75 where ThalesSim translates it.
 B0_EQUAL_HALVES = "000U42BBE7D9A0A55D0EAA54C982B4D06B70X"
+#: ThalesSim's HostCommandTests.TestTranslateTMKFromLMKToTMK: a TMK and a second 002 key, both double length
+#: under the LMK in scheme U; the second key under the first, in scheme U. (Its commented-out X form,
+#: XE098159ADAD90802CF32ED579CE48557, is the same key in scheme X: pinsec gives it for an X input.)
+AE = ("U8463435FC4B4DAA0C49025272C29B12CU28DDAEC83617D2F6E2302928B28A54D0", "UB44202060B6C5C0B2F372149A68FA0B5")
+AE_X = "XE098159ADAD90802CF32ED579CE48557"
+#: ThalesSim's HostCommandTests.TestTranslatePINFromDukptoZPK (CI): its destination ZPK is 1C1C...1C under the
+#: LMK, a single DES key in a double-length field, which pinsec refuses (75).
+CI_WEAK_ZPK = ("U8E3D3E2FD5919657F05A1AA90D32A014U9D961F6AF1D24B38AB37B320022FF57D605FFFF9876543210E00001"
+               "1B9C1845EB993A7A01401234567890")

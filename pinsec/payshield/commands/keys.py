@@ -2,7 +2,8 @@
 values), translations between a ZMK and the LMK: FA and GC (ZPK), FC and FE (TMK, TPK or PVK), MI and MG
 (TAK), FK and FM (ZEK or ZAK), DW and DY (BDK), BY (a ZMK from a ZMK); IA and FI (a new ZPK, ZEK or ZAK
 under a ZMK and the LMK), HC (a new TMK, TPK or PVK under the current one), HA (a new TAK under a TMK), BI
-(a new BDK), B0 (a key under the LMK in another key scheme)."""
+(a new BDK), B0 (a key under the LMK in another key scheme), AE and AG (a TMK, TPK or PVK, or a TAK, from
+the LMK to a TMK)."""
 
 from __future__ import annotations
 
@@ -324,3 +325,26 @@ def b0(req: Request) -> str:
     scheme = _scheme(f.text(1, "key scheme (LMK)"))
     f.end()
     return req.hsm.lmk_key(key, key_type=key_type, scheme=scheme)
+
+
+def _to_tmk(req: Request, key_type: str, usage: str) -> str:
+    """The TMK (key type 002, serving as K0), then the key under LMK: the key under the TMK, in the scheme it
+    has under the LMK (U or X for double length, T or Y for triple), as the manuals' examples give it."""
+    f = req.fields
+    tmk = req.key(f.key("TMK"), key_type="002", usage="K0")
+    text = f.key("key")
+    key = req.key(text, key_type=key_type, usage=usage, source=False)
+    f.end()
+    return req.hsm.export_key_under_kek(key, kek=tmk, scheme=_scheme(text[:1]))
+
+
+@command("AE")
+def ae(req: Request) -> str:
+    """TMK, TPK or PVK from LMK to a TMK: the TMK, the key (key type 002). The key under the TMK."""
+    return _to_tmk(req, "002", "P0")
+
+
+@command("AG")
+def ag(req: Request) -> str:
+    """TAK from LMK to a TMK: the TMK, the TAK (key type 003). The TAK under the TMK."""
+    return _to_tmk(req, "003", "M0")
