@@ -148,6 +148,14 @@ class _HsmCore:
         """True in the Authorised state (clear keys and PINs may cross the API)."""
         return self._authorized
 
+    def leave_authorized_state(self) -> None:
+        """Leave the Authorised state for good (a payShield's RA host command): from now on clear keys and
+        PINs do not cross this Hsm's API. Nothing enters it again: that is decided when an Hsm is made
+        (``Hsm(authorized=True)``), by whoever holds the console, never by a caller of a running one."""
+        if self._authorized:
+            _audit.info("left the Authorised state")
+        self._authorized = False
+
     # --------------------------------------------------------------------------------------- plumbing
 
     def _gate(self, operation: str, *variants: str) -> None:

@@ -100,3 +100,22 @@ def test_cli_import_needs_authorized(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main([*argv, "--authorized"]) == 0
     assert json.loads(capsys.readouterr().out)["exportability"] == "N"
 
+
+
+@pytest.mark.parametrize("operation", ["import_clear_key", "import_key_components", "encrypt_pin", "check_pin",
+                                       "export_clear_key", "form_lmk_key", "lmk_pin_from_clear",
+                                       "clear_pin_from_lmk"])
+def test_leaving_the_authorised_state_is_for_good(world: World, operation: str,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    # the rig is authorised; once it leaves (payShield's RA), it is as closed as a default-state Hsm
+    caplog.set_level(logging.INFO, logger="pinsec.audit")
+    rig = World(world.backend, world.rig, world.rig, world.keys, world.clear)
+    world.rig.leave_authorized_state()
+    world.rig.leave_authorized_state()
+    assert world.rig.authorized is False
+    with pytest.raises(KeyPolicyError) as info:
+        _attacks(rig)[operation]()  # type: ignore[operator]
+    assert info.value.code == "not_authorized"
+    assert [r.getMessage() for r in caplog.records].count("left the Authorised state") == 1
+    with pytest.raises(AttributeError):
+        world.rig.authorized = True  # type: ignore[misc]

@@ -247,6 +247,14 @@ def test_ba_ng_clear_pins_need_the_authorised_state(client: Client) -> None:
         assert rig.call(f"BA12F{account}")[1] == "24"  # too short a PIN
         bad = lmk_pin[2][:-1] + str((int(lmk_pin[2][-1]) + 1) % 10)
         assert rig.call(f"NG{account}{bad}")[1] == "14"
+        # RA cancels the Authorised state, for good and for every connection
+        assert rig.call("RA") == ("RB", "00", "")
+        with Client((at.host, at.port)) as other:
+            assert other.call(f"BA1234F{account}") == ("BB", "17", "")
+        assert rig.call(f"NG{account}{lmk_pin[2]}") == ("NH", "17", "")
+        assert rig.call("RA") == ("RB", "00", "")
+    assert client.call("RA") == ("RB", "00", "")  # not authorised to begin with: nothing changes
+    assert client.call("RAx")[1] == "15"
 
 
 @pytest.mark.parametrize("options", [";UU0", ";UU1", ";XU0"])

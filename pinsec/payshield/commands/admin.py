@@ -1,4 +1,5 @@
-"""Diagnostics and utilities: NC (LMK check value and firmware), NO (status), B2 (echo), GM (hash)."""
+"""Diagnostics and utilities: NC (LMK check value and firmware), NO (status), B2 (echo), GM (hash), RA
+(cancel the Authorised state)."""
 
 from __future__ import annotations
 
@@ -67,3 +68,12 @@ def gm(req: Request) -> str:
     data = f.text(length, "data")
     f.end()
     return hashlib.new(name, data.encode("latin-1")).digest().decode("latin-1")
+
+
+@command("RA")
+def ra(req: Request) -> str:
+    """Cancel the Authorised state: no fields. From then on the server answers 17 where the state is needed
+    (BA, NG), for every connection, until it is started again with ``--authorized``."""
+    req.fields.end()
+    req.hsm.leave_authorized_state()
+    return ""
