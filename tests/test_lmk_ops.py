@@ -99,3 +99,58 @@ def test_an_offset_is_4_to_12_digits(offset: object) -> None:
     assert info.value.field == "offset"
     assert len(hsm.lmk_pin_from_offset("123456789012", account=ACCOUNT, pvk=pvk,
                                        validation_data="4012345678909000")) == 13
+
+
+# ------------------------------------------------------------------------- keys from components under the LMK
+def _component(material: bytes, key_type: str = "000") -> str:
+    return wrap_under(SECRET.kek(key_type), material, "X")[1:]
+
+
+ODD = [adjust_parity(bytes(range(i, i + 16))) for i in (1, 40, 90)]
+
+
+def test_components_under_the_lmk_combine_by_xor_and_are_audited(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="pinsec.audit")
+    hsm = _hsm(authorized=True)
+    key = hsm.form_lmk_key_from_components([_component(p) for p in ODD], key_type="000", usage="K0")
+    xor = bytes(a ^ b ^ c for a, b, c in zip(*ODD, strict=True))  # three odd-parity parts: odd already
+    assert hsm.lmk_key(key, key_type="000", scheme="X") == wrap_under(SECRET.kek("000"), xor, "X")
+    assert any(r.getMessage().startswith("form_lmk_key_from_components") for r in caplog.records)
+
+
+@pytest.mark.parametrize("count", [0, 1, 10])
+def test_two_to_nine_components(count: int) -> None:
+    with pytest.raises(DataError) as info:
+        _hsm(authorized=True).form_lmk_key_from_components([_component(ODD[0])] * count, key_type="000",
+                                                           usage="K0")
+    assert (info.value.code, info.value.field) == ("component_count", "components")
+
+
+def test_components_are_a_list_not_one_string() -> None:
+    with pytest.raises(DataError) as info:
+        _hsm(authorized=True).form_lmk_key_from_components(_component(ODD[0]) * 2, key_type="000", usage="K0")
+    assert info.value.code == "component_count"
+
+
+def test_each_component_has_odd_parity_and_one_length() -> None:
+    from pinsec.errors import InvalidKeyError
+
+    hsm = _hsm(authorized=True)
+    even = bytes([ODD[1][0] ^ 1]) + ODD[1][1:]
+    with pytest.raises(InvalidKeyError) as info:
+        hsm.form_lmk_key_from_components([_component(ODD[0]), _component(even)], key_type="000", usage="K0")
+    assert (info.value.code, info.value.field) == ("key_parity", "component 2")
+    triple = adjust_parity(bytes(range(100, 124)))
+    with pytest.raises(InvalidKeyError) as info:
+        hsm.form_lmk_key_from_components([_component(ODD[0]), wrap_under(SECRET.kek("000"), triple, "Y")[1:]],
+                                         key_type="000", usage="K0")
+    assert (info.value.code, info.value.field) == ("key_length", "component 2")
+
+
+def test_components_of_another_key_type_do_not_decrypt_to_odd_parity() -> None:
+    from pinsec.errors import InvalidKeyError
+
+    with pytest.raises(InvalidKeyError) as info:
+        _hsm(authorized=True).form_lmk_key_from_components([_component(p, "001") for p in ODD[:2]],
+                                                           key_type="000", usage="K0")
+    assert info.value.code == "key_parity"

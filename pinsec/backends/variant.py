@@ -10,6 +10,7 @@ usages and key types before it calls anything here (:mod:`pinsec.hsm.variant_pol
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _crypto, pin, pinblock
@@ -70,6 +71,38 @@ class VariantLmkSupport:
         """A key formed from clear components (the Hsm checked them) that will travel under the variant LMK."""
         self._lmk()
         return self._mark(material, attributes, admit)
+
+    def combine_variant_components(self, cryptograms: Sequence[str], key_type: str, attributes: KeyAttributes, *,
+                                   admit: Admit | None = None) -> StoredKey:
+        """A key XOR-combined from components, each under the LMK pair and variant of ``key_type`` and each with
+        odd parity (as every key under the LMK); odd parity is set on the result (an even count of components
+        XORs to even parity). The components stay inside: nothing but the new key comes out."""
+        kek = self._lmk().kek(key_type)
+        combined: bytearray | None = None
+        try:
+            for i, cryptogram in enumerate(cryptograms, 1):
+                part = bytearray(unwrap_under(kek, cryptogram, field=f"component {i}")[1])
+                try:
+                    if any(bin(b).count("1") % 2 == 0 for b in part):
+                        raise InvalidKeyError(f"component {i} does not have odd parity (wrong key type or LMK?)",
+                                              code="key_parity", field=f"component {i}")
+                    if combined is None:
+                        combined = bytearray(len(part))
+                    if len(part) != len(combined):
+                        raise InvalidKeyError("the components are not all of one length", code="key_length",
+                                              field=f"component {i}")
+                    for j, b in enumerate(part):
+                        combined[j] ^= b
+                finally:
+                    _crypto.wipe(part)
+            if combined is None:
+                raise InvalidKeyError("no components", code="key_length", field="components")
+            from .software import adjust_parity
+
+            return self._mark(adjust_parity(bytes(combined)), attributes, admit)
+        finally:
+            if combined is not None:
+                _crypto.wipe(combined)
 
     def generate_variant_key(self, attributes: KeyAttributes, length: int, *, admit: Admit | None = None
                              ) -> StoredKey:

@@ -101,6 +101,21 @@ class _LmkOps(_PinOps):
         self._audited("form_lmk_key", handle)
         return handle
 
+    def form_lmk_key_from_components(self, cryptograms: Sequence[str], *, key_type: str, usage: str) -> KeyHandle:
+        """Authorised state only (payShield's A4, GY and GG host commands): a key of ``key_type`` XOR-combined
+        from 2 to 9 components, each under the variant LMK as ``key_type`` with odd parity; odd parity is set
+        on the result. No clear material crosses the API, but combining keys lets a caller relate a new key to
+        old ones, so it is the Authorised state's, as on a payShield. Then :meth:`lmk_key`."""
+        self._authorize("form_lmk_key_from_components")
+        attributes = variant_policy.attributes_for(key_type, usage)
+        if isinstance(cryptograms, str) or not 2 <= len(cryptograms) <= 9:
+            raise DataError("a key is formed from 2 to 9 components", code="component_count", field="components")
+        self._gate("import_clear_key")
+        stored = self._variant().combine_variant_components(list(cryptograms), key_type.upper(), attributes)
+        handle = self._handle(stored)
+        self._audited("form_lmk_key_from_components", handle)
+        return handle
+
     def lmk_key(self, key: KeyHandle, *, key_type: str, scheme: str = "U") -> str:
         """``key`` encrypted under the variant LMK as ``key_type`` in ``scheme`` (X, U, Y or T); only for a
         key that came in under the variant LMK, and only as a type its usage allows."""

@@ -35,6 +35,9 @@ def _attacks(w: World) -> dict[str, object]:
         # a payShield console operation: components in clear
         "form_lmk_key": lambda: w.hsm.form_lmk_key([half, other], kcvs=["000000", "000000"], key_type="001",
                                                    usage="P0"),
+        # components under the LMK: no clear material, but a caller could relate a new key to old ones
+        "form_lmk_key_from_components": lambda: w.hsm.form_lmk_key_from_components(
+            ["0" * 32, "1" * 32], key_type="000", usage="K0"),
         # clear PINs in and out of the payShield LMK form
         "lmk_pin_from_clear": lambda: w.hsm.lmk_pin_from_clear("1234", account="401234567890"),
         "clear_pin_from_lmk": lambda: w.hsm.clear_pin_from_lmk("12345", account="401234567890"),
@@ -43,7 +46,7 @@ def _attacks(w: World) -> dict[str, object]:
 
 @pytest.mark.parametrize("operation", ["import_clear_key", "import_key_components", "encrypt_pin", "check_pin",
                                        "export_clear_key", "import_rsa_wrapped_key", "form_lmk_key",
-                                       "lmk_pin_from_clear", "clear_pin_from_lmk"])
+                                       "form_lmk_key_from_components", "lmk_pin_from_clear", "clear_pin_from_lmk"])
 def test_default_state_refuses_clear_material(world: World, operation: str, caplog: pytest.LogCaptureFixture
                                               ) -> None:
     caplog.set_level(logging.INFO, logger="pinsec.audit")

@@ -108,3 +108,12 @@ AE_X = "XE098159ADAD90802CF32ED579CE48557"
 #: LMK, a single DES key in a double-length field, which pinsec refuses (75).
 CI_WEAK_ZPK = ("U8E3D3E2FD5919657F05A1AA90D32A014U9D961F6AF1D24B38AB37B320022FF57D605FFFF9876543210E00001"
                "1B9C1845EB993A7A01401234567890")
+#: ThalesSim's HostCommandTests.TestFormZMKFromTwoToNineComponents and TestFormKeyFromEncryptedComponents: three
+#: ZMK components under LMK pair 04-05 (32 H each, no scheme letter), combined: the ZMK without a scheme letter
+#: and its 16 H check value; with ";0U1", scheme U and 6 H; A4 with key type 000, scheme X, the components as
+#: X keys: the X form and 6 H.
+ZMK_COMPONENTS = ("2EC8A0412B5D0E86E3C1E5ABFA19B3F5", "FF43378ED5D85B1BC465BF000335FBF1",
+                  "A235EDF4C58A2CB0C84641D07319CF21")
+GY = "C0BC1DFFC449A402DAB71250CA5869CC" + "8CE39643DA9A9B99"
+GY_U = "U369835189A058604EB7F84EAE10C7D04" + "8CE396"
+A4 = "XC0BC1DFFC449A402DAB71250CA5869CC" + "8CE396"
