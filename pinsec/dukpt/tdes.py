@@ -17,12 +17,10 @@ form :func:`derive_working_keys`. Originator side: :class:`Originator`. ANSI X9.
 from __future__ import annotations
 
 import struct
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from math import comb
-from threading import Lock
 from typing import Final
 
 from .. import _crypto, batch, mac, pinblock
@@ -131,28 +129,16 @@ def _usage(usage: KeyUsage) -> KeyUsage:
 
 # ---------------------------------------------------------------------------------------------- crypto
 
-_BDK_CACHE: OrderedDict[bytes, tuple[_crypto.Ecb, _crypto.Ecb]] = OrderedDict()
-_BDK_CACHE_SIZE: Final = 32
-_BDK_LOCK = Lock()
+#: C0C0C0C000000000 on every 8-byte part of a 16- or 24-byte BDK, as an integer.
+_BDK_MASKS: Final = {n: int.from_bytes(bytes.fromhex("C0C0C0C000000000") * (n // 8), "big") for n in (16, 24)}
 
 
 def _bdk_contexts(bdk: bytes) -> tuple[_crypto.Ecb, _crypto.Ecb]:
-    """TDES contexts for the BDK and the BDK XOR C0C0..., reused while the BDK repeats (bounded)."""
-    with _BDK_LOCK:
-        ctx = _BDK_CACHE.get(bdk)
-        if ctx is not None:
-            _BDK_CACHE.move_to_end(bdk)
-            return ctx
-    raw = bytes(bdk)
-    _crypto.check_tdes_key(raw, what="BDK")
-    # X9.24-1: the IPEK's right half comes from the BDK XOR C0C0C0C000000000 on every 8-byte part.
-    masked = _crypto.xor(raw, bytes.fromhex("C0C0C0C000000000") * (len(raw) // 8))
-    ctx = (_crypto.tdes_ecb(raw), _crypto.tdes_ecb(masked))
-    with _BDK_LOCK:
-        _BDK_CACHE[bdk] = ctx
-        while len(_BDK_CACHE) > _BDK_CACHE_SIZE:
-            _BDK_CACHE.popitem(last=False)
-    return ctx
+    """TDES contexts for the BDK (checked by :func:`_bdk`) and the BDK XOR C0C0C0C000000000 on every 8-byte
+    part (X9.24-1: the IPEK's right half), from the bounded context cache while the BDK repeats."""
+    n = len(bdk)
+    masked = (int.from_bytes(bdk, "big") ^ _BDK_MASKS[n]).to_bytes(n, "big")
+    return _crypto.cached_ecb(bdk, "T"), _crypto.cached_ecb(masked, "T")
 
 
 _LEFT_MASK: Final = _KEY_MASK >> 64
@@ -185,13 +171,11 @@ def _walk(ipek: int, ksn: int) -> int:
     bits = ksn & COUNTER_MASK
     reg = (ksn & _M64) & ~COUNTER_MASK
     key = ipek
-    mask = 1 << (COUNTER_BITS - 1)
     while bits:
-        if bits & mask:
-            reg |= mask
-            key = _nrkgp(key, reg)
-            bits &= ~mask
-        mask >>= 1
+        top = 1 << (bits.bit_length() - 1)
+        reg |= top
+        key = _nrkgp(key, reg)
+        bits ^= top
     return key
 
 
@@ -277,15 +261,13 @@ def derive_working_keys(
                 break
         reg = (value & _M64) & ~COUNTER_MASK
         bits = counter & ~prefix
-        mask = 1 << (COUNTER_BITS - 1)
         current = prefix
         while bits:
-            if bits & mask:
-                current |= mask
-                key = _nrkgp(key, reg | current)
-                memo[(device, current)] = key
-                bits &= ~mask
-            mask >>= 1
+            top = 1 << (bits.bit_length() - 1)
+            current |= top
+            key = _nrkgp(key, reg | current)
+            memo[(device, current)] = key
+            bits ^= top
         out.append(_working(key, usage, data_variant_only))
     return out
 
@@ -452,14 +434,14 @@ class Originator:
     def next(self) -> Transaction:
         """The next transaction's KSN and keys; then the standard's "New Key" process."""
         counter = self._counter
-        if counter > COUNTER_MASK or counter == 0:
+        if counter >> COUNTER_BITS:
             raise KsnError("the originator's counter is exhausted: no more transactions with this initial key",
                            code="ksn_exhausted", field="ksn")
         key, self._counter = advance(self._registers, counter, MAX_COUNTER_ONE_BITS, self._fill)
         return Transaction((self._base | counter).to_bytes(10, "big"), key.to_bytes(16, "big"))
 
     def __iter__(self) -> Iterator[Transaction]:
-        while self._counter <= COUNTER_MASK:
+        while not self._counter >> COUNTER_BITS:
             yield self.next()
 
     def save(self) -> bytes:
@@ -485,25 +467,24 @@ class Originator:
             if chunk[0] not in (0, 1):
                 raise DataError("saved originator state is corrupt", code="originator_state", field="state")
             self._registers.append(int.from_bytes(chunk[1:], "big") if chunk[0] else None)
-        if self._base & COUNTER_MASK or self._counter > COUNTER_MASK + (1 << COUNTER_BITS):
+        # the counter starts at 1 and ends at most one jump past the last one: 0x1FF800 + 0x800 = 2^21
+        if self._base & COUNTER_MASK or not 1 <= self._counter <= 1 << COUNTER_BITS:
             raise DataError("saved originator state is corrupt", code="originator_state", field="state")
         return self
 
 
 def _valid_counters_from(counter: int) -> int:
-    """How many counters >= ``counter`` (up to 21 bits) have 1 to 10 one-bits."""
-    if counter > COUNTER_MASK:
+    """How many counters from ``counter`` (1 or more) to the last have 1 to 10 one-bits."""
+    if counter >> COUNTER_BITS:
         return 0
     total = 0
     ones = 0
     for p in range(COUNTER_BITS - 1, -1, -1):
         bit = 1 << p
-        if not counter & bit:
-            # numbers that share the prefix above p, have 1 at p, anything below
-            budget = MAX_COUNTER_ONE_BITS - ones - 1
-            total += sum(comb(p, k) for k in range(0, budget + 1)) if budget >= 0 else 0
-        else:
+        if counter & bit:
             ones += 1
-    if ones <= MAX_COUNTER_ONE_BITS:
-        total += 1  # counter itself
-    return total - (1 if counter == 0 else 0)
+        else:
+            # the counters that share the prefix above p and have a one at p: any p lower bits, within budget
+            budget = MAX_COUNTER_ONE_BITS - ones - 1
+            total += sum(comb(p, k) for k in range(budget + 1))
+    return total + (ones <= MAX_COUNTER_ONE_BITS)
