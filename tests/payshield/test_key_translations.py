@@ -177,3 +177,8 @@ def test_thalessims_ci_case_has_a_single_key_for_its_zpk(client: Client) -> None
     zpk = clear_of("001", v.CI_WEAK_ZPK[33:66])
     assert zpk == bytes([0x1C]) * 16
     assert client.call("CI" + v.CI_WEAK_ZPK)[1] == "75"
+
+
+def test_dw_dy_give_thalessims_answers(client: Client) -> None:
+    assert client.call("DW" + v.DW[0]) == ("DX", "00", v.DW[1])
+    assert client.call("DY" + v.DY[0]) == ("DZ", "00", v.DY[1])

@@ -155,11 +155,15 @@ def _translate_options(req: Request) -> tuple[str, str]:
     return schemes, f.text(1, "key check value type")
 
 
+#: Key types whose key under a ZMK may come without a scheme letter as 32 H (a BDK is never single length).
+_PLAIN_DOUBLE: Final = frozenset({"009"})
+
+
 def _from_zmk(req: Request, key_type: str, usage: str) -> str:
     """ZMK, key under the ZMK [; ZMK scheme, LMK scheme, KCV type]. Key under LMK, KCV (16 H or 6 H)."""
     f = req.fields
     zmk = _kek(req, f.key("ZMK"), "0")
-    wrapped = f.key("key under ZMK")
+    wrapped = f.key("key under ZMK", plain=32 if key_type in _PLAIN_DOUBLE else 16)
     schemes, kcv_type = _translate_options(req)
     f.end()
     key = req.key_under(wrapped, kek=zmk, key_type=key_type, usage=usage)
