@@ -8,7 +8,7 @@ import secrets
 
 import pytest
 
-from pinsec import Hsm, KeyAttributes, pinblock
+from pinsec import Hsm, KeyAttributes, KeyHandle, pinblock
 from pinsec.backends.software import SoftwareBackend, adjust_parity
 from pinsec.errors import DataError, KeyPolicyError, PanError
 from pinsec.variant_lmk import TEST_LMK, VariantLmk, wrap_under
@@ -19,7 +19,7 @@ ACCOUNT = "401234567890"
 
 
 def _hsm(**kw: object) -> Hsm:
-    return Hsm(SoftwareBackend(variant_lmk=SECRET), **kw)  # type: ignore[arg-type]
+    return Hsm(SoftwareBackend(variant_lmk=SECRET), **kw)
 
 
 def test_generated_keys_are_double_or_triple_length() -> None:
@@ -53,7 +53,7 @@ def test_a_key_goes_out_only_as_a_type_its_usage_allows_and_in_a_scheme_that_fit
     assert info.value.code == "wrong_key_type"
     for scheme in ("T", "Y", "Z", 1):
         with pytest.raises(DataError) as err:
-            hsm.lmk_key(zpk, key_type="001", scheme=scheme)  # type: ignore[arg-type]
+            hsm.lmk_key(zpk, key_type="001", scheme=scheme)
         assert err.value.code == "key_scheme"
     triple = hsm.generate_lmk_key(key_type="001", usage="P0", length=24)
     assert hsm.lmk_key(triple, key_type="001", scheme="Y")[0] == "Y"
@@ -85,7 +85,7 @@ def test_a_bad_pan_is_named_before_any_block_is_deciphered() -> None:
 @pytest.mark.parametrize("length", [3, 13, True, "4"])
 def test_a_generated_pin_is_4_to_12_digits(length: object) -> None:
     with pytest.raises(DataError) as info:
-        _hsm().generate_lmk_pin(length=length, account=ACCOUNT)  # type: ignore[arg-type]
+        _hsm().generate_lmk_pin(length=length, account=ACCOUNT)
     assert info.value.field == "length"
     assert len(_hsm().generate_lmk_pin(length=12, account=ACCOUNT)) == 13
 
@@ -95,7 +95,7 @@ def test_an_offset_is_4_to_12_digits(offset: object) -> None:
     hsm = _hsm(decimalization_tables=("0123456789012345",))
     pvk = hsm.generate_lmk_key(key_type="002", usage="V1")
     with pytest.raises(DataError) as info:
-        hsm.lmk_pin_from_offset(offset, account=ACCOUNT, pvk=pvk, validation_data="4012345678909000")  # type: ignore[arg-type]
+        hsm.lmk_pin_from_offset(offset, account=ACCOUNT, pvk=pvk, validation_data="4012345678909000")
     assert info.value.field == "offset"
     assert len(hsm.lmk_pin_from_offset("123456789012", account=ACCOUNT, pvk=pvk,
                                        validation_data="4012345678909000")) == 13
@@ -154,3 +154,30 @@ def test_components_of_another_key_type_do_not_decrypt_to_odd_parity() -> None:
         _hsm(authorized=True).form_lmk_key_from_components([_component(p, "001") for p in ODD[:2]],
                                                            key_type="000", usage="K0")
     assert info.value.code == "key_parity"
+
+
+# ---------------------------------------------------------------- a PIN block against the PIN under the LMK
+def _zpk_and_block(pin: str) -> tuple[Hsm, KeyHandle, bytes]:
+    hsm = _hsm()
+    zpk = hsm.import_lmk_key(wrap_under(SECRET.kek("001"), ZPK, "U"), key_type="001", usage="P0")
+    return hsm, zpk, pinblock.encipher(ZPK, pin, "4" + ACCOUNT + "7")
+
+
+def test_verify_pin_against_lmk() -> None:
+    from pinsec.errors import PinBlockError, PinError, VerificationError
+
+    hsm, zpk, block = _zpk_and_block("2468")
+    pan = "4" + ACCOUNT + "7"
+    right = SECRET.encrypt_pin(bytearray(b"2468"), ACCOUNT)
+    hsm.verify_pin_against_lmk(block, key=zpk, format=0, pan=pan, lmk_pin=right, account=ACCOUNT)
+    with pytest.raises(VerificationError):
+        hsm.verify_pin_against_lmk(block, key=zpk, format=0, pan=pan,
+                                   lmk_pin=SECRET.encrypt_pin(bytearray(b"2469"), ACCOUNT), account=ACCOUNT)
+    with pytest.raises(PinError) as info:  # the LMK PIN of another account does not decode
+        hsm.verify_pin_against_lmk(block, key=zpk, format=0, pan=pan, lmk_pin=right,
+                                   account="401234567891")
+    assert info.value.code == "invalid_lmk_pin" and not isinstance(info.value, PinBlockError)
+    with pytest.raises(PinBlockError) as blocked:  # a block that is not this account's: one opaque error
+        hsm.verify_pin_against_lmk(block, key=zpk, format=0, pan="4" + ACCOUNT[:-1] + "57",
+                                   lmk_pin=right, account=ACCOUNT)
+    assert blocked.value.code == "invalid_pin_block"

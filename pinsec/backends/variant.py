@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _crypto, pin, pinblock
-from ..errors import InvalidKeyError, KeyPolicyError, UnsupportedOperation
+from ..errors import DataError, InputError, InvalidKeyError, KeyPolicyError, UnsupportedOperation
 from ..keys import KeyAttributes, KeyHandle
 from ..variant_lmk import VariantLmk, unwrap_under, wrap_under
 from .base import Admit, PinKey, PinVerification, StoredKey
@@ -37,6 +37,7 @@ class VariantLmkSupport:
         def _offset_digits(self, offset: str, how: PinVerification) -> bytearray: ...
         def translate_pin_counted(self, block: bytes, src: PinKey, dst: PinKey, pan: str | None
                                   ) -> tuple[bytes, int]: ...
+        def check_pin(self, block: bytes, src: PinKey, pan: str | None, pin: bytearray) -> None: ...
 
     def _lmk(self) -> VariantLmk:
         if self._variant_lmk is None:
@@ -172,6 +173,20 @@ class VariantLmkSupport:
     def lmk_pin_from_offset(self, offset: str, account: str, how: PinVerification) -> str:
         """The PIN an IBM 3624 offset gives (natural PIN + offset), under LMK pair 02-03."""
         return self._sealed(self._offset_digits(offset, how), account)
+
+    def check_pin_against_lmk(self, block: bytes, src: PinKey, pan: str | None, lmk_pin: str, account: str) -> None:
+        """:class:`VerificationError` unless the PIN block holds the PIN under LMK pair 02-03 (constant-time
+        compare). A PIN under the LMK that does not decode is a ``DataError`` ``invalid_lmk_pin``, kept apart
+        from the block's own content errors."""
+        try:
+            stored = self._lmk().decrypt_pin(lmk_pin, account)
+        except InputError:
+            raise DataError("the PIN under the LMK did not decode for this account", code="invalid_lmk_pin",
+                            field="lmk_pin") from None
+        try:
+            self.check_pin(block, src, pan, stored)
+        finally:
+            _crypto.wipe(stored)
 
     def lmk_pin_value(self, lmk_pin: str, account: str, how: PinVerification, pan: str | None) -> str:
         digits = self._lmk().decrypt_pin(lmk_pin, account)

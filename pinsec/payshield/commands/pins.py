@@ -2,7 +2,8 @@
 JG (LMK to ZPK), DC and EC (verify against a Visa PVV), DA and EA (verify against an IBM 3624 offset),
 DG (Visa PVV of a PIN under the LMK), DE (IBM 3624 offset of a PIN under the LMK), JA (a random PIN under
 the LMK), EE (the PIN of an IBM 3624 offset, under the LMK), CU (PIN change against a Visa PVV), BA and
-NG (clear PINs in and out of the LMK form: the Authorised state only)."""
+NG (clear PINs in and out of the LMK form: the Authorised state only), BC and BE (verify a PIN block against
+the PIN under the LMK: the comparison method)."""
 
 from __future__ import annotations
 
@@ -81,14 +82,19 @@ def g0(req: Request) -> str:
     return _dukpt_to_zpk(req, source_format=True)
 
 
-def _to_lmk(req: Request, kind: tuple[str, str]) -> str:
-    """PIN key, PIN block, format, account. The PIN under LMK pair 02-03."""
+def _keyed_block(req: Request, kind: tuple[str, str]) -> tuple[KeyHandle, str, int, str]:
+    """The PIN key, PIN block, format and account that JC, JE, BC and BE open with."""
     f = req.fields
     key = _pin_key(req, f.key("PIN key"), kind)
     block = _block(f)
     fmt = req.pin_format(f.digits(2, "PIN block format"))
-    account = f.digits(12, "account number")
-    f.end()
+    return key, block, fmt, f.digits(12, "account number")
+
+
+def _to_lmk(req: Request, kind: tuple[str, str]) -> str:
+    """PIN key, PIN block, format, account. The PIN under LMK pair 02-03."""
+    key, block, fmt, account = _keyed_block(req, kind)
+    req.fields.end()
     return req.hsm.lmk_pin_from_block(block, key=key, format=fmt, pan=req.pan(account), account=account)
 
 
@@ -105,6 +111,16 @@ def jg(req: Request) -> str:
     f.end()
     block = req.hsm.lmk_pin_to_block(lmk_pin, account=account, key=zpk, format=fmt, pan=req.pan(account))
     return block.hex().upper()
+
+
+def _compare(req: Request, kind: tuple[str, str]) -> str:
+    """PIN key, PIN block, format, account, the PIN under the LMK (the comparison method). 00 or 01."""
+    key, block, fmt, account = _keyed_block(req, kind)
+    lmk_pin = req.fields.rest()
+    req.fields.end()
+    req.hsm.verify_pin_against_lmk(block, key=key, format=fmt, pan=req.pan(account), lmk_pin=lmk_pin,
+                                   account=account)
+    return ""
 
 
 def _verify_pvv(req: Request, kind: tuple[str, str]) -> str:
@@ -286,5 +302,6 @@ def _register(code: str, impl: Callable[[Request, tuple[str, str]], str], kind: 
 
 for _code, _impl, _kind in (("CA", _zone_translate, _TPK), ("CC", _zone_translate, _ZPK), ("JC", _to_lmk, _TPK),
                             ("JE", _to_lmk, _ZPK), ("DC", _verify_pvv, _TPK), ("EC", _verify_pvv, _ZPK),
-                            ("DA", _verify_ibm, _TPK), ("EA", _verify_ibm, _ZPK)):
+                            ("DA", _verify_ibm, _TPK), ("EA", _verify_ibm, _ZPK), ("BC", _compare, _TPK),
+                            ("BE", _compare, _ZPK)):
     _register(_code, _impl, _kind)
