@@ -23,6 +23,7 @@ class StreamServer:
         self._tls = tls
         self._server: asyncio.Server | None = None
         self._open: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
+        self._tasks: set[asyncio.Task[None]] = set()  # every connection's task, until its socket is closed
 
     async def start(self, host: str, port: int) -> tuple[str, int]:
         """Listen; the (host, port) actually bound (port 0 picks a free one)."""
@@ -33,10 +34,16 @@ class StreamServer:
     async def close(self) -> None:
         if self._server is not None:
             self._server.close()
-        for task, writer in list(self._open.items()):
-            writer.transport.abort()
-            task.cancel()
-        await asyncio.gather(*self._open, return_exceptions=True)
+        await asyncio.sleep(0)  # a connection accepted just before closing gets its task running
+        while self._tasks:
+            for task in list(self._tasks):
+                writer = self._open.get(task)
+                if writer is not None:
+                    writer.transport.abort()
+                task.cancel()
+            # includes the tasks already closing their socket: none is left pending when the loop ends
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await asyncio.sleep(0)
         self._open.clear()
 
     async def serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -45,6 +52,7 @@ class StreamServer:
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
+        self._tasks.add(task)
         self._open[task] = writer
         try:
             await self.serve_connection(reader, writer)
@@ -57,6 +65,8 @@ class StreamServer:
                 await asyncio.wait_for(writer.wait_closed(), timeout=1)
             except (OSError, asyncio.TimeoutError, asyncio.CancelledError):
                 writer.transport.abort()
+            finally:
+                self._tasks.discard(task)
 
 
 class Startable(Protocol):
