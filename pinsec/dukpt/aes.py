@@ -188,6 +188,12 @@ def derivation_data(usage: int, key_type: KeyType, context: bytes) -> bytes:
     return b"".join(bytes((1, i)) + head + context for i in range(1, (key_type.bits + 127) // 128 + 1))
 
 
+def _heads(usage: int, key_type: KeyType) -> tuple[bytes, ...]:
+    """The first 8 bytes of each derivation data block (what comes before the context)."""
+    data = derivation_data(usage, key_type, b"")
+    return tuple(data[i:i + 8] for i in range(0, len(data), 8))
+
+
 def _derive(parent: _crypto.Ecb, usage: int, key_type: KeyType, context: bytes) -> bytes:
     """X9.24-3 key derivation: one AES block per 128 bits of the derived key, truncated to its length."""
     return parent.encrypt(derivation_data(usage, key_type, context))[: key_type.length]
@@ -200,19 +206,12 @@ def derive_initial_key(bdk: bytes, initial_key_id: bytes | str) -> bytes:
 
 
 def _working(derivation_key: bytes, ik_id: bytes, counter: int, usage: KeyUsage, key_type: KeyType) -> bytes:
-    head = struct.pack(">HHH", usage.value, key_type.algorithm, key_type.bits)
-    context = ik_id[4:] + counter.to_bytes(4, "big")
-    data = b"".join(bytes((1, i)) + head + context for i in range(1, (key_type.bits + 127) // 128 + 1))
+    data = derivation_data(usage.value, key_type, ik_id[4:] + counter.to_bytes(4, "big"))
     return _crypto.aes_blocks(derivation_key, data)[: key_type.length]
 
 
-def _step_heads(kt: KeyType) -> tuple[bytes, ...]:
-    """The constant first 8 bytes of each derivation block of an intermediate (usage 8000) key."""
-    head = struct.pack(">HHH", KeyUsage.KEY_DERIVATION.value, kt.algorithm, kt.bits)
-    return tuple(bytes((1, i)) + head for i in range(1, (kt.bits + 127) // 128 + 1))
-
-
-_STEP_HEADS: Final = {kt: _step_heads(kt) for kt in KeyType}
+#: The constant first 8 bytes of each derivation block of an intermediate (usage 8000) key, per key type.
+_STEP_HEADS: Final = {kt: _heads(KeyUsage.KEY_DERIVATION.value, kt) for kt in KeyType}
 
 
 def _walk(key: bytes, kt: KeyType, suffix: bytes, working: int, bits: int,
@@ -487,12 +486,13 @@ class Originator:
 
     @property
     def exhausted(self) -> bool:
-        return self._counter > _COUNTER_MASK
+        """True once the counter has passed the last one (it ends at 2**32, one jump past FFFF0000)."""
+        return bool(self._counter >> 32)
 
     def next(self) -> Transaction:
         """The next transaction; then the derivation keys of the counters below it, as the standard does."""
         counter = self._counter
-        if counter > _COUNTER_MASK or counter == 0:
+        if self.exhausted:
             raise KsnError("the originator's counter is exhausted: load or update the initial key",
                            code="ksn_exhausted", field="ksn")
         key, self._counter = advance(self._registers, counter, MAX_COUNTER_ONE_BITS, self._fill)
@@ -530,15 +530,17 @@ class Originator:
         """An originator from :meth:`save`'s bytes."""
         state = unseal(state, "AES")
         head = len(_STATE_MAGIC)
-        if not state.startswith(_STATE_MAGIC) or len(state) < head + 1 or state[head] not in _BDK_TYPES:
+        n = state[head] if len(state) > head else 0
+        if not state.startswith(_STATE_MAGIC) or n not in _BDK_TYPES:
             raise DataError("not a saved AES DUKPT originator state", code="originator_state", field="state")
-        n = state[head]
         if len(state) != head + 1 + 8 + 8 + 32 * (n + 1):
             raise DataError("saved AES DUKPT originator state is truncated", code="originator_state", field="state")
         self = cls.__new__(cls)
         self._kt = _BDK_TYPES[n]
         self._ik_id = state[head + 1 : head + 9]
         (self._counter,) = struct.unpack(">Q", state[head + 9 : head + 17])
+        if not 1 <= self._counter <= 1 << 32:  # it starts at 1 and ends one jump past FFFF0000
+            raise DataError("saved AES DUKPT originator state is corrupt", code="originator_state", field="state")
         regs = state[head + 17 :]
         self._registers = []
         for i in range(32):
