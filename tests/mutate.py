@@ -41,8 +41,9 @@ ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.tsv"
 
 _PIN_TESTS = ["tests/test_pinblock.py", "tests/test_pinblock_edges.py", "tests/test_vectors_iso9564.py"]
-_DUKPT_TESTS = ["tests/test_dukpt_tdes.py", "tests/test_dukpt_aes.py", "tests/test_dukpt_batch.py",
-                "tests/test_originator_state.py", "tests/test_vectors_files.py"]
+_DUKPT_TESTS = ["tests/test_dukpt_tdes.py", "tests/test_dukpt_aes.py", "tests/test_dukpt_tdes_edges.py",
+                "tests/test_dukpt_aes_edges.py", "tests/test_dukpt_batch.py", "tests/test_originator_state.py",
+                "tests/test_vectors_files.py"]
 _TR31_TESTS = ["tests/test_tr31.py", "tests/test_tr31_refusals.py", "tests/test_tr31_vocabulary.py",
                "tests/test_tr31_header.py", "tests/test_tr31_keyblock.py", "tests/test_tr31_optional_blocks.py",
                "tests/test_tr31_interop.py", "tests/test_vectors_files.py"]
