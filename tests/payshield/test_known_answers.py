@@ -10,6 +10,7 @@ import pytest
 
 from pinsec import pinblock
 from pinsec.backends.software import adjust_parity
+from pinsec.dukpt import tdes
 from pinsec.variant_lmk import VariantLmk, unwrap_under, wrap_under
 
 from . import vectors as v
@@ -282,3 +283,51 @@ def test_ha_gives_a_tak_under_the_tmk_and_the_lmk(client: Client, options: str) 
     mac = client.call("M6" + "0" + "1" + "1" + "3" + "0" + "003" + out[33:] + "0018" + message)
     assert mac[1] == "00"
     assert client.call("M8" + "0" + "1" + "1" + "3" + "0" + "003" + out[33:] + "0018" + message + mac[2])[1] == "00"
+
+
+# CK and CM: the same psec vectors, the PIN block coming from a TDES DUKPT terminal (X9.24-1:2009 A.4's BDK,
+# under the LMK as vectors.BDK; the block made by pinsec.dukpt.tdes, which X9.24-1's published blocks check)
+def _dukpt_block(pin: str, account: str, ksn: str) -> str:
+    return tdes.encrypt_pin_block(_clear(v.BDK, "009"), ksn, pin, account + "0").hex().upper()
+
+
+@pytest.mark.parametrize("ksn", ["FFFF9876543210E00001", "FFFF9876543210E00012", "FFFF9876543210EFF800"])
+def test_cm_verifies_a_dukpt_pin_against_a_visa_pvv(client: Client, ksn: str) -> None:
+    x = _vector("pin_verification.json", "visa-pvv-1")
+    pvk = _under_lmk(str(x["pvk"]), "002")
+    block = _dukpt_block("4524", PVV_ACCOUNT, ksn)
+    assert client.call(f"CM{v.BDK}{pvk}605{ksn}{block}{PVV_ACCOUNT}18523") == ("CN", "00", "")
+    assert client.call(f"CM{v.BDK}{pvk}605{ksn}{block}{PVV_ACCOUNT}18524") == ("CN", "01", "")
+    other = "FFFF9876543210E00002" if ksn.endswith("1") else "FFFF9876543210E00001"  # a block of another KSN
+    # under another KSN's key the block does not decode (for these three blocks: 20, no PIN at all)
+    assert client.call(f"CM{v.BDK}{pvk}605{other}{block}{PVV_ACCOUNT}18523")[1] == "20"
+
+
+@pytest.mark.parametrize(("pin", "offset"), [("4524", "0000"), ("5635", "1111")])
+def test_ck_verifies_a_dukpt_pin_against_an_ibm_offset(client: Client, pin: str, offset: str) -> None:
+    x = _vector("pin_verification.json", "ibm3624-1-offset")
+    pvk = _under_lmk(str(x["pvk"]), "002")
+    block = _dukpt_block(pin, IBM_ACCOUNT, "FFFF9876543210E00001")
+    fields = f"{v.BDK}{pvk}605FFFF9876543210E00001{block}{IBM_TAIL}{offset}FFFFFFFF"
+    assert client.call(f"CK{fields}") == ("CL", "00", "")
+    wrong = f"{(int(offset) + 1) % 10000:04d}"
+    assert client.call(f"CK{fields[:-12]}{wrong}FFFFFFFF") == ("CL", "01", "")
+
+
+def test_ck_cm_refusals(client: Client) -> None:
+    x = _vector("pin_verification.json", "visa-pvv-1")
+    pvk = _under_lmk(str(x["pvk"]), "002")
+    block = _dukpt_block("4524", PVV_ACCOUNT, "FFFF9876543210E00001")
+    assert client.call(f"CM{v.ZPK}{pvk}605FFFF9876543210E00001{block}{PVV_ACCOUNT}18523")[1] == "10"  # not a BDK
+    assert client.call(f"CM{v.BDK}{v.ZPK}605FFFF9876543210E00001{block}{PVV_ACCOUNT}18523")[1] == "11"  # nor a PVK
+    assert client.call(f"CM{v.BDK}{pvk}605FFFF9876543210E00001{block}{PVV_ACCOUNT}1852")[1] == "15"
+    assert client.call(f"CK{v.BDK}{pvk}605FFFF9876543210E00001{block}{IBM_TAIL}")[1] == "15"  # no offset
+
+
+@pytest.mark.parametrize("code", ["DC", "EC", "DA", "EA"])
+def test_a_pvk_that_fails_parity_is_error_11(client: Client, code: str) -> None:
+    # the manuals: 10 is the TPK's or ZPK's parity, 11 the PVK's
+    key = v.TPK if code[0] == "D" else v.ZPK
+    block = _zpk_block("4524", PVV_ACCOUNT)
+    tail = f"{block}01{PVV_ACCOUNT}18523" if code[1] == "C" else f"12{block}01{IBM_TAIL}0000FFFFFFFF"
+    assert client.call(f"{code}{key}{v.ZPK}{tail}")[1] == "11"  # a ZPK is no PVK under LMK pair 14-15

@@ -3,7 +3,8 @@ JG (LMK to ZPK), DC and EC (verify against a Visa PVV), DA and EA (verify agains
 DG (Visa PVV of a PIN under the LMK), DE (IBM 3624 offset of a PIN under the LMK), JA (a random PIN under
 the LMK), EE (the PIN of an IBM 3624 offset, under the LMK), CU (PIN change against a Visa PVV), BA and
 NG (clear PINs in and out of the LMK form: the Authorised state only), BC and BE (verify a PIN block against
-the PIN under the LMK: the comparison method)."""
+the PIN under the LMK: the comparison method), CK and CM (verify a TDES DUKPT PIN against an IBM 3624 offset
+or a Visa PVV)."""
 
 from __future__ import annotations
 
@@ -50,14 +51,19 @@ def _zone_translate(req: Request, src_kind: tuple[str, str]) -> str:
 
 
 
+def _ksn(f: Fields) -> str:
+    """The KSN descriptor (3 H, read and not needed: the KSN is 20 H with a 21-bit counter) and the KSN."""
+    f.hex(3, "KSN descriptor")
+    return f.hex(20, "KSN")
+
+
 def _dukpt_to_zpk(req: Request, *, source_format: bool) -> str:
     """BDK, ZPK, KSN descriptor (3 H), KSN (20 H), PIN block under the DUKPT PIN key, [source format],
     destination format, account. PIN length, block, destination format."""
     f = req.fields
     bdk = req.key(f.key("BDK"), key_type="009", usage="B0")
     dst = _pin_key(req, f.key("ZPK"), _ZPK, source=False)
-    f.hex(3, "KSN descriptor")
-    ksn = f.hex(20, "KSN")
+    ksn = _ksn(f)
     block = _block(f)
     sf = req.pin_format(f.digits(2, "source PIN block format")) if source_format else 0
     df = f.digits(2, "destination PIN block format")
@@ -123,20 +129,41 @@ def _compare(req: Request, kind: tuple[str, str]) -> str:
     return ""
 
 
-def _verify_pvv(req: Request, kind: tuple[str, str]) -> str:
-    """PIN key, PVK pair, PIN block, format, account, PVKI, PVV. 00 or 01."""
+def _pvk_pair(req: Request) -> KeyHandle:
+    """The PVK pair after the PIN key: the command's second key (parity error 11, as the manuals list it)."""
+    return req.key(req.fields.key("PVK pair", plain=32), key_type="002", usage="V2", source=False)
+
+
+def _check_pvv(req: Request, key: KeyHandle, pvk: KeyHandle, block: str, fmt: int, ksn: str | None) -> str:
+    """Account, PVKI, PVV after the block; verified. 00 or 01."""
     f = req.fields
-    key = _pin_key(req, f.key("PIN key"), kind)
-    pvk = req.key(f.key("PVK pair", plain=32), key_type="002", usage="V2")
-    block = _block(f)
-    fmt = req.pin_format(f.digits(2, "PIN block format"))
     account = f.digits(12, "account number")
     pvki = f.digits(1, "PVKI")
     pvv = f.digits(4, "PVV")
     f.end()
     req.hsm.verify_pin(block, key=key, format=fmt, pan=req.pan(account), pvk=pvk, method="visa-pvv", pvki=pvki,
-                       pvv=pvv)
+                       pvv=pvv, ksn=ksn)
     return ""
+
+
+def _verify_pvv(req: Request, kind: tuple[str, str]) -> str:
+    """PIN key, PVK pair, PIN block, format, account, PVKI, PVV. 00 or 01."""
+    f = req.fields
+    key = _pin_key(req, f.key("PIN key"), kind)
+    pvk = _pvk_pair(req)
+    block = _block(f)
+    return _check_pvv(req, key, pvk, block, req.pin_format(f.digits(2, "PIN block format")), None)
+
+
+@command("CM")
+def cm(req: Request) -> str:
+    """Verify a TDES DUKPT PIN against a Visa PVV: BDK, PVK pair, KSN descriptor, KSN, PIN block (ISO 0
+    under the DUKPT PIN key), account, PVKI, PVV. 00 or 01."""
+    f = req.fields
+    bdk = req.key(f.key("BDK"), key_type="009", usage="B0")
+    pvk = _pvk_pair(req)
+    ksn = _ksn(f)
+    return _check_pvv(req, bdk, pvk, _block(f), 0, ksn)
 
 
 
@@ -164,10 +191,15 @@ def _verify_ibm(req: Request, kind: tuple[str, str]) -> str:
     validation data, offset. 00 or 01."""
     f = req.fields
     key = _pin_key(req, f.key("PIN key"), kind)
-    pvk = req.key(f.key("PVK"), key_type="002", usage="V1")
+    pvk = req.key(f.key("PVK"), key_type="002", usage="V1", source=False)
     f.number(2, "maximum PIN length")
     block = _block(f)
-    fmt = req.pin_format(f.digits(2, "PIN block format"))
+    return _check_offset(req, key, pvk, block, req.pin_format(f.digits(2, "PIN block format")), None)
+
+
+def _check_offset(req: Request, key: KeyHandle, pvk: KeyHandle, block: str, fmt: int, ksn: str | None) -> str:
+    """Check length, account, decimalisation table, validation data, offset after the block; verified."""
+    f = req.fields
     check_length = f.number(2, "check length")
     account = f.digits(12, "account number")
     table = f.digits(16, "decimalisation table")
@@ -175,8 +207,19 @@ def _verify_ibm(req: Request, kind: tuple[str, str]) -> str:
     offset = _offset(f.hex(12, "offset"), check_length)
     f.end()
     req.hsm.verify_pin(block, key=key, format=fmt, pan=req.pan(account), pvk=pvk, method="ibm3624", offset=offset,
-                       validation_data=data, decimalization_table=table, pin_check_length=check_length)
+                       validation_data=data, decimalization_table=table, pin_check_length=check_length, ksn=ksn)
     return ""
+
+
+@command("CK")
+def ck(req: Request) -> str:
+    """Verify a TDES DUKPT PIN against an IBM 3624 offset: BDK, PVK, KSN descriptor, KSN, PIN block (ISO 0
+    under the DUKPT PIN key), check length, account, decimalisation table, validation data, offset."""
+    f = req.fields
+    bdk = req.key(f.key("BDK"), key_type="009", usage="B0")
+    pvk = req.key(f.key("PVK"), key_type="002", usage="V1")
+    ksn = _ksn(f)
+    return _check_offset(req, bdk, pvk, _block(f), 0, ksn)
 
 
 
@@ -200,7 +243,7 @@ def de(req: Request) -> str:
     """PVK, PIN under the LMK, check length, account, decimalisation table, validation data. The offset
     (12 H, F-padded)."""
     f = req.fields
-    pvk = req.key(f.key("PVK"), key_type="002", usage="V1")
+    pvk = req.key(f.key("PVK"), key_type="002", usage="V1", source=False)
     rest = f.rest()
     f.end()
     if len(rest) < 47:
@@ -226,7 +269,7 @@ def cu(req: Request) -> str:
     if kind is None:
         raise CommandError("04", "key type: 001 or 002")
     key = _pin_key(req, f.key("PIN key"), kind)
-    pvk = req.key(f.key("PVK pair", plain=32), key_type="002", usage="V2")
+    pvk = _pvk_pair(req)
     current = _block(f)
     fmt = req.pin_format(f.digits(2, "PIN block format"))
     account = f.digits(12, "account number")
