@@ -193,6 +193,12 @@ def test_a_transaction_is_frozen_and_its_repr_is_its_ksn() -> None:
         t.ksn = bytes(12)  # type: ignore[misc]
 
 
+def test_a_fresh_originator_saves_and_restores() -> None:
+    fresh = aes.Originator(INITIAL128, IK_ID)
+    usage = aes.KeyUsage.PIN_ENCRYPTION
+    assert aes.Originator.restore(fresh.save()).next().key(usage) == fresh.next().key(usage)
+
+
 def test_an_originators_ksn_is_its_twelve_bytes() -> None:
     o = aes.Originator(INITIAL128, IK_ID)
     assert o.ksn == ksn(1)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from pinsec.dukpt import aes, tdes
 from pinsec.dukpt._state import seal, unseal
-from pinsec.errors import DataError
+from pinsec.errors import DataError, KsnError
 
 IKSN = "FFFF9876543210E00000"
 IPEK = bytes.fromhex("6AC292FAA1315B4D858AB3A3D7D5933A")  # ANSI X9.24-1:2009 A.4
@@ -179,3 +179,19 @@ def test_resuming_across_a_jump_aes(counter: int) -> None:
         o.next()
     if not o.exhausted:
         assert aes.Originator.resume_at(INITIAL128, o.ksn).save() == o.save()
+
+
+@pytest.mark.parametrize("kind", ["TDES", "AES"])
+def test_a_state_whose_next_register_is_empty_is_refused_when_used(kind: str) -> None:
+    # a consistent checksum over inconsistent content: the register the next counter needs is marked empty
+    if kind == "TDES":
+        body = bytearray(unseal(tdes.Originator(IPEK, IKSN).save(), "TDES"))
+        at, size, restore = len(b"PSDT1") + 14, 17, tdes.Originator.restore
+    else:
+        body = bytearray(unseal(aes.Originator(INITIAL128, IK_ID).save(), "AES"))
+        at, size, restore = len(b"PSDA1") + 17, 17, aes.Originator.restore
+    body[at:at + size] = bytes(size)  # register 0 (counter 1's): flag 0, no key
+    o = restore(seal(bytes(body)))
+    with pytest.raises(KsnError) as info:
+        o.next()
+    assert info.value.code == "originator_state"

@@ -44,8 +44,9 @@ def registers_at(counter: int, bits: int, max_ones: int, key_of: Callable[[int],
     below are empty: the process fills them only when ``counter`` itself is used, so a resumed
     originator saves the same state as one that ran to ``counter``."""
     registers: list[K | None] = [None] * bits
-    low = counter & -counter
-    for p in range(low.bit_length() - 1, bits):
+    # the position of the counter's lowest one-bit
+    lowest = (counter & -counter).bit_length() - 1
+    for p in range(lowest, bits):
         target = (counter & ~((1 << (p + 1)) - 1)) | (1 << p)
         if target >= counter and target.bit_count() <= max_ones:
             registers[p] = key_of(target)

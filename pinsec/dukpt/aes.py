@@ -530,7 +530,7 @@ class Originator:
         """An originator from :meth:`save`'s bytes."""
         state = unseal(state, "AES")
         head = len(_STATE_MAGIC)
-        n = state[head] if len(state) > head else 0
+        n = state[head] if len(state) > head else None
         if not state.startswith(_STATE_MAGIC) or n not in _BDK_TYPES:
             raise DataError("not a saved AES DUKPT originator state", code="originator_state", field="state")
         if len(state) != head + 1 + 8 + 8 + 32 * (n + 1):
