@@ -9,6 +9,7 @@ faster).
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import pkgutil
 import sys
@@ -24,7 +25,14 @@ import rows
 def main(argv: list[str]) -> int:
     # psec still calls cryptography's deprecated TripleDES paths; pinsec does not.
     warnings.filterwarnings("ignore", module="psec")
-    names = argv or sorted(m.name for m in pkgutil.iter_modules(rows.__path__))
+    known = sorted(m.name for m in pkgutil.iter_modules(rows.__path__))
+    parser = argparse.ArgumentParser(prog="benchmarks/compare.py", description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("groups", nargs="*", metavar="GROUP",
+                        help=f"row modules of benchmarks/rows to run (default: all of {', '.join(known)})")
+    names = parser.parse_args(argv).groups or known
+    unknown = [name for name in names if name not in known]
+    if unknown:  # (argparse's choices= refuses an empty list on Python 3.11, so checked here)
+        parser.error(f"unknown group {', '.join(unknown)}: choose from {', '.join(known)}")
     results: dict[str, list[tuple[str, float]]] = {}
     notes: list[str] = []
     for name in names:
