@@ -113,7 +113,14 @@ def test_leaving_the_authorised_state_is_for_good(world: World, operation: str,
     # the rig is authorised; once it leaves (payShield's RA), it is as closed as a default-state Hsm
     caplog.set_level(logging.INFO, logger="pinsec.audit")
     rig = World(world.backend, world.rig, world.rig, world.keys, world.clear)
+
+    def left() -> int:
+        return [r.getMessage() for r in caplog.records].count("left the Authorised state")
+
+    world.hsm.leave_authorized_state()  # a default-state Hsm has nothing to leave: no record
+    assert left() == 0
     world.rig.leave_authorized_state()
+    assert left() == 1  # recorded when it happens
     world.rig.leave_authorized_state()
     assert world.rig.authorized is False
     with pytest.raises(KeyPolicyError) as info:
