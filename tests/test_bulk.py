@@ -210,8 +210,8 @@ def test_a_dukpt_file_of_many_devices_goes_through_the_batch_engine(tmp_path: Pa
     src = tmp_path / "fleet.csv"
     src.write_text("id,pin_block,pan,ksn\n" + "".join(f"{i},{b},{p},{k}\n" for i, b, p, k, _ in lines))
     calls: list[int] = []
-    real = engine.derive_working_keys
-    monkeypatch.setattr(engine, "derive_working_keys", lambda *a: calls.append(len(a[1])) or real(*a))
+    real = engine.derive_from_table
+    monkeypatch.setattr(engine, "derive_from_table", lambda *a: calls.append(len(a[1])) or real(*a))
     s = translate_file(src, tmp_path / "out.csv", hsm=hsm, spec=TranslateSpec(bdk.id, 0, dst.id, 0))
     assert (s.translated, s.rejected) == (1200, 0)
     assert calls == [1200] and bulk_translate.DUKPT_CHUNK >= 1200

@@ -221,3 +221,43 @@ def test_remaining_is_the_brute_force_count(counter: int) -> None:
 @pytest.mark.parametrize("counter", [1, 2, 0x3FF, 0x400, 0x7FE, 0xFFC00, 0x100000, 0x1FF400, 0x1FF800])
 def test_remaining_at_the_edges(counter: int) -> None:
     assert tdes.Originator.resume_at(IPEK, ksn(counter)).remaining == int(_FROM[counter])
+
+
+# ------------------------------------------- large binary batches are read on arrays: the same keys, errors
+def test_a_large_batch_reads_the_same_in_any_input_form() -> None:
+    pytest.importorskip("numpy")
+    ksns = _devices(400)
+    want = [tdes.derive_working_key(BDK, k, tdes.KeyUsage.PIN) for k in ksns]
+    assert tdes.derive_working_keys(BDK, ksns, tdes.KeyUsage.PIN) == want
+    assert tdes.derive_working_keys(BDK, [k.hex() for k in ksns], tdes.KeyUsage.PIN) == want
+    assert tdes.derive_working_keys(BDK, [bytearray(k) for k in ksns], tdes.KeyUsage.PIN) == want
+    assert tdes.derive_working_keys(BDK, iter(ksns), tdes.KeyUsage.PIN) == want
+
+
+@pytest.mark.parametrize(("counter", "code"), [(0, "ksn_counter_zero"), (0x7FF, "ksn_counter_bits")])
+def test_a_bad_counter_in_a_large_batch_is_the_error_one_call_gives(counter: int, code: str) -> None:
+    pytest.importorskip("numpy")
+    ksns = _devices(400)
+    bad = ksn(counter, 0xFFFF0000000000000000 & ~tdes.COUNTER_MASK)
+    for at in (0, 217, 399):
+        batch = [*ksns[:at], bad, *ksns[at:]]
+        with pytest.raises(KsnError) as info:
+            tdes.derive_working_keys(BDK, batch, tdes.KeyUsage.PIN)
+        with pytest.raises(KsnError) as one:
+            tdes.derive_working_key(BDK, bad, tdes.KeyUsage.PIN)
+        assert (info.value.code, str(info.value)) == (one.value.code, str(one.value)) and info.value.code == code
+    # lenient derives for it, as one call does
+    batch = [*ksns, bad]
+    got = tdes.derive_working_keys(BDK, batch, tdes.KeyUsage.PIN, lenient=True)
+    assert got[-1] == tdes.derive_working_key(BDK, bad, tdes.KeyUsage.PIN, lenient=True)
+    assert got[:-1] == [tdes.derive_working_key(BDK, k, tdes.KeyUsage.PIN) for k in ksns]
+
+
+def test_a_short_ksn_in_a_large_batch_is_refused_as_one_call_refuses_it() -> None:
+    pytest.importorskip("numpy")
+    ksns = [*_devices(300), bytes(9)]
+    with pytest.raises(KsnError) as info:
+        tdes.derive_working_keys(BDK, ksns, tdes.KeyUsage.PIN)
+    with pytest.raises(KsnError) as one:
+        tdes.derive_working_key(BDK, bytes(9), tdes.KeyUsage.PIN)
+    assert str(info.value) == str(one.value)

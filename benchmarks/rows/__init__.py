@@ -16,3 +16,5 @@ class Row:
     run: Callable[[int], None]
     n: int = 2000
     seconds: Callable[[int], float] | None = None
+    #: timed runs after the warm-up, the fastest counting (as timeit does: the others carry other load)
+    repeat: int = 1

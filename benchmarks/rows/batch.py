@@ -117,27 +117,30 @@ _ENGINE = " (numpy engine" if batch.available() else " (no numpy"
 
 GROUP = "TDES DUKPT PIN keys, 65,536 KSNs of random devices, one BDK"
 ROWS = [
-    Row(GROUP, f"pinsec tdes.derive_working_keys{_ENGINE}, 1 thread)", _threads(1, _pinsec_batch), BATCH),
-    Row(GROUP, f"pinsec tdes.derive_working_keys{_ENGINE}, {batch.threads()} threads)", _threads(None, _pinsec_batch),
-        BATCH),
+    # the TDES engine runs on one thread unless PINSEC_BATCH_THREADS says otherwise (batch/dukpt_tdes.py)
+    Row(GROUP, f"pinsec tdes.derive_working_keys{_ENGINE}, default: 1 thread)", _threads(None, _pinsec_batch),
+        BATCH, repeat=3),
+    Row(GROUP, f"pinsec tdes.derive_working_keys{_ENGINE}, PINSEC_BATCH_THREADS=2)", _threads(2, _pinsec_batch),
+        BATCH, repeat=3),
     Row(GROUP, "pinsec, one derive_working_key call per KSN", _pinsec_single, 4000),
 ]
 if _C_TDES is not None:
     ROWS.append(Row(GROUP, "C/OpenSSL per-key loop (benchmarks/c)", lambda n: None, BATCH,
                     seconds=_c_loop(_C_TDES, TDES_BDK, _KSNS,
-                                    lambda k: tdes.derive_working_key(TDES_BDK, k, tdes.KeyUsage.PIN))))
+                                    lambda k: tdes.derive_working_key(TDES_BDK, k, tdes.KeyUsage.PIN)), repeat=3))
 AES_GROUP = "AES-128 DUKPT PIN keys, 65,536 KSNs of random devices, one BDK"
 ROWS += [
-    Row(AES_GROUP, f"pinsec aes.derive_working_keys{_ENGINE}, 1 thread)", _threads(1, _pinsec_aes_batch), BATCH),
+    Row(AES_GROUP, f"pinsec aes.derive_working_keys{_ENGINE}, 1 thread)", _threads(1, _pinsec_aes_batch), BATCH,
+        repeat=3),
     Row(AES_GROUP, f"pinsec aes.derive_working_keys{_ENGINE}, {batch.threads()} threads)",
-        _threads(None, _pinsec_aes_batch), BATCH),
+        _threads(None, _pinsec_aes_batch), BATCH, repeat=3),
     Row(AES_GROUP, "pinsec, one derive_working_key call per KSN", _pinsec_aes_single, 4000),
 ]
 if _C_AES is not None:
     ROWS.append(Row(AES_GROUP, "C/OpenSSL EVP (AES-NI) per-key loop (benchmarks/c)", lambda n: None, BATCH,
                     seconds=_c_loop(_C_AES, _AES_BDK, _AES_KSNS,
                                     lambda k: aes.derive_working_key(_AES_BDK, k, aes.KeyUsage.PIN_ENCRYPTION,
-                                                                     aes.KeyType.AES128))))
+                                                                     aes.KeyType.AES128)), repeat=3))
 
 
 def _memory_note() -> str:

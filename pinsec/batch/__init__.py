@@ -31,24 +31,27 @@ def available() -> bool:
     return importlib.util.find_spec("numpy") is not None
 
 
-def threads() -> int:
-    """How many threads the engine runs chunks on: ``PINSEC_BATCH_THREADS`` when set (1 to 64), else the
-    cores this process may use (at most 8). numpy releases the GIL inside its array operations, so chunks
-    on threads run on several cores at once."""
+def threads(default: int | None = None) -> int:
+    """How many threads the engine runs chunks on: ``PINSEC_BATCH_THREADS`` when set (1 to 64), else
+    ``default`` when given, else the cores this process may use (at most 8). numpy releases the GIL inside
+    its array operations, so chunks on threads run on several cores at once."""
     given = os.environ.get("PINSEC_BATCH_THREADS")
     if given is not None:
         if not given.isdigit() or not 1 <= int(given) <= 64:
             raise DataError("PINSEC_BATCH_THREADS is a whole number from 1 to 64", field="PINSEC_BATCH_THREADS")
         return int(given)
+    if default is not None:
+        return default
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(cores, 8))
 
 
 def in_chunks(items: Sequence[_T], chunk: int, run: Callable[[Sequence[_T]], list[_R]], *,
-              least: int = 8192) -> list[_R]:
+              least: int = 8192, workers: int | None = None) -> list[_R]:
     """``run`` over ``items`` in pieces of at most ``chunk`` (at least ``least`` when there are that many,
-    so a piece keeps the arrays long), on :func:`threads` threads, results joined in order."""
-    workers = threads()
+    so a piece keeps the arrays long), on ``workers`` threads (:func:`threads` unless given), results joined
+    in order."""
+    workers = threads() if workers is None else workers
     size = max(min(chunk, -(-len(items) // workers)), min(least, chunk))
     pieces = [items[i:i + size] for i in range(0, len(items), size)]
     if workers == 1 or len(pieces) == 1:

@@ -22,13 +22,17 @@ from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 
 from .. import _crypto
-from . import _des, in_chunks
+from . import _des, in_chunks, threads
 from ._planes import Planes, to_planes
 from ._walk import answer, be_bytes, by_weight, constant, keep, steps
 
-#: Lanes per chunk: 2,048 words of 64 lanes per bit plane keep the working set in the caches.
+#: Lanes per chunk: 2,048 words of 64 lanes per bit plane keep the working set in the caches. Chunks run on
+#: one thread unless ``PINSEC_BATCH_THREADS`` says otherwise: a DES round is some 850 array calls of about a
+#: microsecond, and two threads handing the GIL back and forth that often ran at 0.6-0.9x of one (measured on
+#: 65,536 and 262,144 KSNs; benchmarks/rows/batch.py prints both).
 CHUNK: Final = 64 * 2048
 
 _COUNTER_BITS: Final = 21
@@ -53,18 +57,59 @@ def faster_than_one_by_one(lanes: int, devices: int) -> bool:
     return 40_000 + 12 * lanes < walk
 
 
+KsnTable = npt.NDArray[np.uint8]
+
+
+def ksn_table(ksns: Sequence[object]) -> KsnTable | None:
+    """The KSNs as an (n, 10) byte table when every one is 10 bytes (bytes or bytearray), else None: large
+    batches of binary KSNs are checked and read on arrays instead of one Python call per KSN."""
+    if not all(isinstance(k, (bytes, bytearray)) and len(k) == 10 for k in ksns):
+        return None
+    return np.frombuffer(b"".join(ksns), dtype=np.uint8).reshape(-1, 10)  # type: ignore[arg-type]
+
+
+def table_of(values: Sequence[int]) -> KsnTable:
+    """80-bit KSN values as an (n, 10) byte table."""
+    return np.frombuffer(b"".join(v.to_bytes(10, "big") for v in values), dtype=np.uint8).reshape(-1, 10)
+
+
+def _counters(table: KsnTable) -> npt.NDArray[np.uint32]:
+    """The 21-bit transaction counters of a KSN table."""
+    t = table.astype(np.uint32)
+    return np.asarray(((t[:, 7] & 0x1F) << 16) | (t[:, 8] << 8) | t[:, 9], dtype=np.uint32)
+
+
+def counters_valid(table: KsnTable) -> bool:
+    """Whether every counter is one an originator uses: 1 to 10 one-bits (X9.24-1:2009 A.2)."""
+    counters = _counters(table)
+    return bool(np.all((counters != 0) & (np.bitwise_count(counters) <= 10)))
+
+
+def devices(table: KsnTable) -> int:
+    """How many distinct devices (KSNs without their counter) the table holds."""
+    heads = np.ascontiguousarray(table[:, :8])
+    heads[:, 7] &= 0xE0
+    return int(np.unique(heads.view(">u8")).size)
+
+
 def derive_working_keys(bdk: bytes, ksns: Sequence[int], usage: int, one_way: bool) -> list[bytes]:
     """16-byte working keys for the 80-bit KSN values ``ksns`` under ``bdk``, in order.
 
     ``usage`` is the 128-bit variant constant; ``one_way`` asks for the data keys' TDES one-way function.
     """
-    return in_chunks(ksns, CHUNK, lambda part: _chunk(bdk, part, usage, one_way))
+    return derive_from_table(bdk, table_of(ksns), usage, one_way)
 
 
-def _chunk(bdk: bytes, ksns: Sequence[int], usage: int, one_way: bool) -> list[bytes]:
-    n = len(ksns)
-    low = np.fromiter((k & _M64 for k in ksns), dtype=np.uint64, count=n)
-    high = np.fromiter((k >> 64 for k in ksns), dtype=np.uint64, count=n)
+def derive_from_table(bdk: bytes, table: KsnTable, usage: int, one_way: bool) -> list[bytes]:
+    """:func:`derive_working_keys` for KSNs already in a table (:func:`ksn_table`, :func:`table_of`)."""
+    return in_chunks(table, CHUNK, lambda part: _chunk(bdk, part, usage, one_way),  # type: ignore[arg-type]
+                     workers=threads(default=1))
+
+
+def _chunk(bdk: bytes, table: KsnTable, usage: int, one_way: bool) -> list[bytes]:
+    n = len(table)
+    high = (table[:, 0].astype(np.uint64) << np.uint64(8)) | table[:, 1]  # the KSN's top 16 bits
+    low = np.ascontiguousarray(table[:, 2:]).view(">u8").ravel().astype(np.uint64)  # its low 64 bits
     # IPEK: TDES of the KSN's top 64 bits with the counter cleared, under the BDK and the BDK XOR C0C0...
     blocks = be_bytes(((high << np.uint64(48)) | (low >> np.uint64(16))) & ~np.uint64(_COUNTER_MASK >> 16))
     data = blocks.tobytes()

@@ -235,13 +235,22 @@ def derive_working_keys(
     """
     usage = _usage(usage)
     bdk = _bdk(bdk)
-    values = [_ksn(k, lenient=lenient) for k in ksns]
-    if len(values) > 256 and batch.available():
+    ksns = ksns if isinstance(ksns, list) else list(ksns)
+    values: list[int] | None = None
+    if len(ksns) > 256 and batch.available():
         from ..batch import dukpt_tdes
 
-        if dukpt_tdes.faster_than_one_by_one(len(values), len({v >> COUNTER_BITS for v in values})):
+        # binary KSNs are checked and read on arrays; any other input, or any KSN whose counter the array
+        # check does not pass, is read one by one (which raises the first KSN's error, as for small batches)
+        table = dukpt_tdes.ksn_table(ksns)
+        if table is None or not (lenient or dukpt_tdes.counters_valid(table)):
+            values = [_ksn(k, lenient=lenient) for k in ksns]
+            table = dukpt_tdes.table_of(values)
+        if dukpt_tdes.faster_than_one_by_one(len(table), dukpt_tdes.devices(table)):
             one_way = usage in _DATA_USAGES and not data_variant_only
-            return dukpt_tdes.derive_working_keys(bdk, values, usage.value, one_way)
+            return dukpt_tdes.derive_from_table(bdk, table, usage.value, one_way)
+    if values is None:
+        values = [_ksn(k, lenient=lenient) for k in ksns]
     ipeks: dict[int, int] = {}
     memo: dict[tuple[int, int], int] = {}
     out: list[bytes] = []
