@@ -127,9 +127,10 @@ def test_batches_routed_to_the_engine_get_the_single_call_keys(usage: aes.KeyUsa
         aes.derive_working_key(BDK256, k, usage, key_type) for k in ksns]
 
 
-def test_routing_takes_batches_above_256_to_the_engine_only(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def routed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """What the engine's cost model is asked (lanes, devices); it always answers no."""
     pytest.importorskip("numpy")
-    from pinsec import batch
     from pinsec.batch import dukpt_aes
 
     seen: list[tuple[int, int]] = []
@@ -139,6 +140,14 @@ def test_routing_takes_batches_above_256_to_the_engine_only(monkeypatch: pytest.
         return False
 
     monkeypatch.setattr(dukpt_aes, "faster_than_one_by_one", spy)
+    return seen
+
+
+def test_routing_takes_batches_above_256_to_the_engine_only(routed: list[tuple[int, int]],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from pinsec import batch
+
+    seen = routed
     ksns = _devices(257)
     usage, kt = aes.KeyUsage.PIN_ENCRYPTION, aes.KeyType.AES128
     aes.derive_working_keys(BDK128, ksns[:256], usage, kt)
@@ -260,3 +269,36 @@ def test_a_register_whose_key_begins_with_a_zero_byte_survives_save_and_restore(
     assert restored.save() == o.save()
     usage = aes.KeyUsage.PIN_ENCRYPTION
     assert [restored.next().key(usage) for _ in range(40)] == [o.next().key(usage) for _ in range(40)]
+
+
+# ------------------------------------------- large binary batches are read on arrays: the same keys, errors
+def test_a_large_batch_reads_the_same_in_any_input_form() -> None:
+    pytest.importorskip("numpy")
+    ksns = _devices(400)
+    usage, kt = aes.KeyUsage.PIN_ENCRYPTION, aes.KeyType.AES128
+    want = [aes.derive_working_key(BDK128, k, usage, kt) for k in ksns]
+    assert aes.derive_working_keys(BDK128, ksns, usage, kt) == want
+    assert aes.derive_working_keys(BDK128, [k.hex() for k in ksns], usage, kt) == want
+    assert aes.derive_working_keys(BDK128, [bytearray(k) for k in ksns], usage, kt) == want
+    assert aes.derive_working_keys(BDK128, iter(ksns), usage, kt) == want
+
+
+@pytest.mark.parametrize(("counter", "code"), [(0, "ksn_counter_zero"), (0x1FFFF, "ksn_counter_bits")])
+def test_a_bad_counter_in_a_large_batch_is_the_error_one_call_gives(counter: int, code: str) -> None:
+    pytest.importorskip("numpy")
+    ksns = _devices(400)
+    usage, kt = aes.KeyUsage.PIN_ENCRYPTION, aes.KeyType.AES128
+    bad = ksn(counter)
+    for at in (0, 217, 399):
+        with pytest.raises(KsnError) as info:
+            aes.derive_working_keys(BDK128, [*ksns[:at], bad, *ksns[at:]], usage, kt)
+        with pytest.raises(KsnError) as one:
+            aes.derive_working_key(BDK128, bad, usage, kt)
+        assert (info.value.code, str(info.value)) == (one.value.code, str(one.value)) and info.value.code == code
+
+
+def test_routing_counts_initial_key_ids_not_ksns(routed: list[tuple[int, int]]) -> None:
+    seen = routed
+    three = [ksn(c, f"{0x1234567800000000 + d:016X}") for d in range(3) for c in range(1, 101)]
+    aes.derive_working_keys(BDK128, three, aes.KeyUsage.PIN_ENCRYPTION, aes.KeyType.AES128)
+    assert seen == [(300, 3)]

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 
 from .. import _crypto
 from ..dukpt.aes import BDK_KEY_TYPES, KeyType, KeyUsage, derivation_data
@@ -59,26 +60,60 @@ def _derive(key: Planes, heads: list[Planes], context: Planes, bits: int) -> Pla
     return np.concatenate([out[:, w * i:w * (i + 1)] for i in range(len(blocks))])[:bits]
 
 
+KsnTable = npt.NDArray[np.uint8]
+
+
+def ksn_table(ksns: Sequence[object]) -> KsnTable | None:
+    """The KSNs as an (n, 12) byte table when every one is 12 bytes (bytes or bytearray), else None."""
+    if not all(isinstance(k, (bytes, bytearray)) and len(k) == 12 for k in ksns):
+        return None
+    return np.frombuffer(b"".join(ksns), dtype=np.uint8).reshape(-1, 12)  # type: ignore[arg-type]
+
+
+def table_of(pairs: Sequence[tuple[bytes, int]]) -> KsnTable:
+    """(initial key ID, counter) pairs as an (n, 12) byte table."""
+    return np.frombuffer(b"".join(ik + c.to_bytes(4, "big") for ik, c in pairs), dtype=np.uint8).reshape(-1, 12)
+
+
+def _counters(table: KsnTable) -> npt.NDArray[np.uint32]:
+    return np.ascontiguousarray(table[:, 8:]).view(">u4").reshape(-1).astype(np.uint32)
+
+
+def counters_valid(table: KsnTable) -> bool:
+    """Whether every counter is one an originator uses: 1 to 16 one-bits (X9.24-3:2017)."""
+    counters = _counters(table)
+    return bool(np.all((counters != 0) & (np.bitwise_count(counters) <= 16)))
+
+
+def devices(table: KsnTable) -> int:
+    """How many distinct initial key IDs the table holds."""
+    return int(np.unique(np.ascontiguousarray(table[:, :8]).view(">u8")).size)
+
+
 def derive_working_keys(bdk: bytes, ksns: Sequence[tuple[bytes, int]], usage: KeyUsage,
                         key_type: KeyType) -> list[bytes]:
     """Working keys of ``usage`` and ``key_type`` for the (initial key ID, counter) pairs ``ksns``, in order."""
-    return in_chunks(ksns, CHUNK, lambda part: _chunk(bdk, part, usage, key_type))
+    return derive_from_table(bdk, table_of(ksns), usage, key_type)
 
 
-def _chunk(bdk: bytes, ksns: Sequence[tuple[bytes, int]], usage: KeyUsage, key_type: KeyType) -> list[bytes]:
-    n = len(ksns)
+def derive_from_table(bdk: bytes, table: KsnTable, usage: KeyUsage, key_type: KeyType) -> list[bytes]:
+    """:func:`derive_working_keys` for KSNs already in a table (:func:`ksn_table`, :func:`table_of`)."""
+    return in_chunks(table, CHUNK, lambda part: _chunk(bdk, part, usage, key_type))  # type: ignore[arg-type]
+
+
+def _chunk(bdk: bytes, table: KsnTable, usage: KeyUsage, key_type: KeyType) -> list[bytes]:
+    n = len(table)
     kt = BDK_KEY_TYPES[len(bdk)]
     # every lane's derivation data for its initial key: the blocks' constant heads, then the initial key ID
     initial_data = derivation_data(KeyUsage.KEY_DERIVATION_INITIAL_KEY.value, kt, bytes(8))
-    ids = np.frombuffer(b"".join(ik for ik, _ in ksns), dtype=np.uint8).reshape(n, 8)
+    ids = table[:, :8]
     data = np.empty((n, len(initial_data) // 16, 16), dtype=np.uint8)
     data[:, :, :8] = np.frombuffer(initial_data, dtype=np.uint8).reshape(-1, 16)[:, :8]
     data[:, :, 8:] = ids[:, None, :]
     initial = np.frombuffer(_crypto.aes_ecb_encrypt(bdk, data.tobytes()), dtype=np.uint8).reshape(n, -1)
     initial = initial[:, :kt.length]
 
-    context = (ids[:, 4:].copy().view(">u4").reshape(n).astype(np.uint64) << np.uint64(32)) | np.fromiter(
-        (c for _, c in ksns), dtype=np.uint64, count=n)
+    context = np.ascontiguousarray(table[:, 4:]).view(">u8").reshape(n).astype(np.uint64)  # ID's right half, counter
     order, weights = by_weight(context & np.uint64(0xFFFFFFFF))
     key = to_planes(initial[order])
     # rows 0-31: the right half of the initial key ID; rows 32-63: the counter

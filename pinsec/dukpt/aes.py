@@ -286,12 +286,21 @@ def derive_working_keys(bdk: bytes, ksns: Iterable[bytes | str], usage: KeyUsage
     its measured cost model says it is faster; the keys are the same either way."""
     kt = _bdk_type(bdk, "BDK")
     usage, key_type = _usage(usage), _key_type(key_type, kt)
-    parsed = [_ksn(k) for k in ksns]
-    if len(parsed) > 256 and batch.available():
+    ksns = ksns if isinstance(ksns, list) else list(ksns)
+    parsed: list[tuple[bytes, int]] | None = None
+    if len(ksns) > 256 and batch.available():
         from ..batch import dukpt_aes
 
-        if dukpt_aes.faster_than_one_by_one(len(parsed), len({ik for ik, _ in parsed})):
-            return dukpt_aes.derive_working_keys(bytes(bdk), parsed, usage, key_type)
+        # binary KSNs are checked and read on arrays; any other input, or a counter the array check does not
+        # pass, is read one by one (which raises the first KSN's error, as for small batches)
+        table = dukpt_aes.ksn_table(ksns)
+        if table is None or not dukpt_aes.counters_valid(table):
+            parsed = [_ksn(k) for k in ksns]
+            table = dukpt_aes.table_of(parsed)
+        if dukpt_aes.faster_than_one_by_one(len(table), dukpt_aes.devices(table)):
+            return dukpt_aes.derive_from_table(bytes(bdk), table, usage, key_type)
+    if parsed is None:
+        parsed = [_ksn(k) for k in ksns]
     initials: dict[bytes, bytes] = {}
     memo: dict[tuple[bytes, int], bytes] = {}
     out = []
