@@ -224,6 +224,20 @@ def test_remaining_at_the_edges(counter: int) -> None:
 
 
 # ------------------------------------------- large binary batches are read on arrays: the same keys, errors
+def test_a_large_binary_batch_is_not_parsed_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("numpy")
+    ksns = _devices(400)
+    parsed: list[object] = []
+    real = tdes._ksn
+    monkeypatch.setattr(tdes, "_ksn", lambda k, **kw: parsed.append(k) or real(k, **kw))
+    tdes.derive_working_keys(BDK, ksns, tdes.KeyUsage.PIN)
+    assert parsed == []
+    tdes.derive_working_keys(BDK, [*ksns, ksn(0x7FF, 0)], tdes.KeyUsage.PIN, lenient=True)
+    assert parsed == []  # lenient: any counter passes, so no check is needed either
+    tdes.derive_working_keys(BDK, [k.hex() for k in ksns], tdes.KeyUsage.PIN)
+    assert len(parsed) == 400
+
+
 def test_a_large_batch_reads_the_same_in_any_input_form() -> None:
     pytest.importorskip("numpy")
     ksns = _devices(400)
