@@ -165,13 +165,16 @@ class Ecb:
         self._into(self._decryptor, buf)
 
     def _into(self, ctx: CipherContext, buf: bytearray) -> None:
-        _check_blocks(buf, self._block)
-        scratch = bytearray(len(buf) + self._block - 1)
+        size = len(buf)
+        if size % self._block:
+            _check_blocks(buf, self._block)  # raises
+        room = size + self._block - 1  # what update_into asks for; ECB fills exactly ``size`` of it
+        scratch = bytearray(room)
         try:
-            n = ctx.update_into(buf, scratch)
-            buf[:] = memoryview(scratch)[:n]
+            ctx.update_into(buf, scratch)
+            buf[:] = memoryview(scratch)[:size]
         finally:
-            wipe(scratch)
+            scratch[:] = bytes(room)  # the wipe, inline: this runs four times per format 4 round trip
 
 
 def tdes_ecb(key: bytes, *, allow_single: bool = False) -> Ecb:
