@@ -4,6 +4,8 @@ context. Results are checked against fresh contexts (OpenSSL through `cryptograp
 
 from __future__ import annotations
 
+import pytest
+
 from pinsec import _crypto
 
 
@@ -25,3 +27,19 @@ def test_bounded_and_clearable() -> None:
     assert _crypto.cached_ecb(bytes(16), "A") is not first  # the oldest fell out
     _crypto.clear_cached_ecbs()
     assert len(_crypto._ECB_CACHE) == 0
+
+
+def test_in_place_ciphering_matches_the_copying_path_and_refuses_partial_blocks() -> None:
+    # FIPS 197 C.1: AES-128 key 000102..0F enciphers 00112233..FF to 69C4E0D86A7B0430D8CDB78070B4C55A
+    from pinsec.errors import DataError
+
+    ecb = _crypto.aes_ecb(bytes(range(16)))
+    buf = bytearray.fromhex("00112233445566778899AABBCCDDEEFF") * 2
+    ecb.encrypt_into(buf)
+    assert buf.hex().upper() == "69C4E0D86A7B0430D8CDB78070B4C55A" * 2
+    ecb.decrypt_into(buf)
+    assert buf == bytearray.fromhex("00112233445566778899AABBCCDDEEFF") * 2
+    short = bytearray(15)
+    with pytest.raises(DataError):
+        ecb.encrypt_into(short)
+    assert short == bytearray(15)
