@@ -30,6 +30,12 @@ def test_gy_forms_thalessims_zmk(authorised: Client) -> None:
     assert authorised.call("GY3" + PARTS + ";0X0") == ("GZ", "00", "X" + v.GY)
 
 
+def test_gg_forms_thalessims_zmk(authorised: Client) -> None:
+    assert authorised.call("GG" + v.GG[0]) == ("GH", "00", v.GG[1])
+    assert authorised.call("GG" + v.GG[0] + ";0U1") == ("GH", "00", v.GY_U)
+    assert authorised.call("GG" + v.GG[0][:64])[1] == "15"  # two components: GG takes three
+
+
 def test_a4_forms_thalessims_key(authorised: Client) -> None:
     parts = "".join("X" + p for p in v.ZMK_COMPONENTS)
     assert authorised.call("A43000X" + parts) == ("A5", "00", v.A4)
@@ -50,6 +56,7 @@ def test_two_components_get_odd_parity_set(authorised: Client) -> None:
 
 def test_not_in_the_authorised_state(client: Client) -> None:
     assert client.call("GY3" + PARTS)[1] == "17"
+    assert client.call("GG" + PARTS)[1] == "17"
     assert client.call("A43000X" + "".join("X" + p for p in v.ZMK_COMPONENTS))[1] == "17"
 
 

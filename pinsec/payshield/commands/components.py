@@ -1,5 +1,5 @@
 """Keys formed from components that are themselves under the LMK (Authorised state only, error 17 otherwise):
-A4 (any key type) and GY (a ZMK). The components are XOR-combined inside the ``Hsm``; odd parity is set on
+A4 (any key type), GY and GG (a ZMK). The components are XOR-combined inside the ``Hsm``; odd parity is set on
 the result. Forming keys from *clear* components is a console operation, never a host command
 (``pinsec payshield form-key``)."""
 
@@ -36,20 +36,33 @@ def a4(req: Request) -> str:
     return req.hsm.lmk_key(key, key_type=key_type, scheme=scheme) + req.hsm.check_value(key, length=3)
 
 
-@command("GY")
-def gy(req: Request) -> str:
-    """A ZMK from components: number (1 N, 2-9), the components (32 H or U/X + 32 H each, under LMK pair 04-05),
-    [; reserved 0, LMK scheme (0: the form the components came in), KCV type]. The ZMK under LMK, KCV (16 H,
-    or 6 H with KCV type 1)."""
+def _zmk_from(req: Request, components: list[str], as_they_came: bool) -> str:
+    """[; reserved 0, LMK scheme, KCV type] after the components; the ZMK under LMK, KCV (16 H, or 6 H with
+    KCV type 1). LMK scheme ``0`` or none: the form the components came in (GY) or scheme X (GG)."""
     f = req.fields
-    components = _components(req, f.text(1, "number of components"), 32)
     scheme, kcv_type = "0", "0"
     if f.optional(";"):
         if f.text(1, "reserved") != "0":
             raise CommandError("15", "reserved option is not 0")
         scheme, kcv_type = f.text(1, "key scheme (LMK)"), f.text(1, "key check value type")
     f.end()
-    letter = scheme if scheme != "0" else (components[0][0] if len(components[0]) == 33 else "")
+    came = components[0][0] if len(components[0]) == 33 else ""
+    letter = scheme if scheme != "0" else (came if as_they_came else "X")
     key = _formed(req, components, "000")
     out = req.hsm.lmk_key(key, key_type="000", scheme=_scheme(letter or "X"))
     return (out if letter else out[1:]) + _kcv(req, key, kcv_type)
+
+
+@command("GY")
+def gy(req: Request) -> str:
+    """A ZMK from components: number (1 N, 2-9), the components (32 H or U/X + 32 H each, under LMK pair 04-05),
+    [; reserved 0, LMK scheme (0: the form the components came in), KCV type]. The ZMK under LMK, KCV (16 H,
+    or 6 H with KCV type 1)."""
+    return _zmk_from(req, _components(req, req.fields.text(1, "number of components"), 32), as_they_came=True)
+
+
+@command("GG")
+def gg(req: Request) -> str:
+    """A ZMK from three components (32 H each, under LMK pair 04-05), [; reserved 0, LMK scheme, KCV type]. The
+    ZMK under LMK (scheme X unless another is asked, as ThalesSim's published answer has it), KCV."""
+    return _zmk_from(req, _components(req, "3", 32), as_they_came=False)
