@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hmac as _hmac
 from collections import OrderedDict
+from collections.abc import Callable
 from hashlib import sha256
 from threading import Lock
 from typing import Final
@@ -192,17 +193,21 @@ _ECB_CACHE_SIZE: Final = 64
 _ECB_CACHE_LOCK = Lock()
 
 
-def cached_ecb(key: bytes, algorithm: str) -> Ecb:
+def cached_ecb(key: bytes, algorithm: str, *, check: Callable[[bytes], bytes] | None = None) -> Ecb:
     """A reusable ECB context for ``key`` (``"T"`` TDES of 16 or 24 bytes, ``"A"`` AES), from a bounded
     cache of the last 64 keys added: PIN and derivation keys repeat across calls, and building a context
     costs more than the block it enciphers. Contexts may be shared between threads. The cache holds the
-    keys it was given (immutable bytes the caller's validation made) until they fall out of it or
-    :func:`clear_cached_ecbs` drops them; docs/security.md says so."""
+    keys it was given (as immutable copies) until they fall out of it or :func:`clear_cached_ecbs` drops
+    them; docs/security.md says so. ``check`` validates a key the caller has not (its own error messages):
+    it runs when the key is first seen, since a key found in the cache passed it then."""
+    if not isinstance(key, (bytes, bytearray, memoryview)):  # bytes() of a number would be zeros: refuse
+        return aes_ecb(key) if algorithm == "A" else tdes_ecb(key)  # (raises the typed error)
     tag = (algorithm, bytes(key))
     ctx = _ECB_CACHE.get(tag)  # a dict read is atomic: hits take no lock
     if ctx is not None:
         return ctx
-    ctx = aes_ecb(key) if algorithm == "A" else tdes_ecb(key)
+    checked = key if check is None else check(key)
+    ctx = aes_ecb(checked) if algorithm == "A" else tdes_ecb(checked)
     with _ECB_CACHE_LOCK:
         _ECB_CACHE[tag] = ctx
         while len(_ECB_CACHE) > _ECB_CACHE_SIZE:  # the oldest entry goes first

@@ -26,6 +26,7 @@ steps; after decipherment a wrong key or PAN shows as a failed field check, neve
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Callable
 from enum import IntEnum
@@ -324,11 +325,17 @@ def decode(block: bytes | str, pan: str | None = None, *, format: int = 0) -> st
     return _field_digits(field, fmt, "").decode("ascii")
 
 
+#: The key check of each format, with the name its errors give the key; run when a key is first seen (a key
+#: the context cache holds passed it then).
+_KEY_CHECKS: Final = {fmt: functools.partial(_crypto.check_aes_key, what="format 4 key (AES)")
+                      if fmt is PinBlockFormat.ISO_4 else
+                      functools.partial(_crypto.check_tdes_key, what=f"format {int(fmt)} key (TDES)")
+                      for fmt in PinBlockFormat}
+
+
 def _key(key: bytes | str, fmt: PinBlockFormat) -> _crypto.Ecb:
     raw = parse_hex(key, field="key", error=PinBlockError) if isinstance(key, str) else key
-    if fmt is PinBlockFormat.ISO_4:
-        return _crypto.cached_ecb(_crypto.check_aes_key(raw, what="format 4 key (AES)"), "A")
-    return _crypto.cached_ecb(_crypto.check_tdes_key(raw, what=f"format {int(fmt)} key (TDES)"), "T")
+    return _crypto.cached_ecb(raw, "A" if fmt is PinBlockFormat.ISO_4 else "T", check=_KEY_CHECKS[fmt])
 
 
 def _xor_intermediate(field: bytearray, pan_field: bytes) -> None:

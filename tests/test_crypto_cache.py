@@ -43,3 +43,26 @@ def test_in_place_ciphering_matches_the_copying_path_and_refuses_partial_blocks(
     with pytest.raises(DataError):
         ecb.encrypt_into(short)
     assert short == bytearray(15)
+
+
+def test_a_number_is_never_taken_for_a_key_of_that_many_zero_bytes() -> None:
+    # bytes(16) is sixteen zeros: a cache keyed on bytes(key) must not hand the all-zero key's context to 16
+    from pinsec import pinblock
+    from pinsec.errors import InvalidKeyError
+
+    _crypto.cached_ecb(bytes(16), "T")
+    _crypto.cached_ecb(bytes(16), "A")
+    for fmt in (0, 4):
+        with pytest.raises(InvalidKeyError):
+            pinblock.encipher(16, "1234", "4111111111111111", format=fmt)  # type: ignore[arg-type]
+
+
+def test_a_key_is_checked_when_first_seen_with_its_format_in_the_error() -> None:
+    from pinsec import pinblock
+    from pinsec.errors import InvalidKeyError
+
+    with pytest.raises(InvalidKeyError, match="format 0 key"):
+        pinblock.encipher(bytes(20), "1234", "4111111111111111", format=0)
+    with pytest.raises(InvalidKeyError, match="format 4 key"):
+        pinblock.encipher(bytes(20), "1234", "4111111111111111", format=4)
+    assert ("T", bytes(20)) not in _crypto._ECB_CACHE and ("A", bytes(20)) not in _crypto._ECB_CACHE
