@@ -165,6 +165,30 @@ class Ecb:
         """Decrypt ``buf`` in place; the clear result exists only in ``buf``, which the caller wipes."""
         self._into(self._decryptor, buf)
 
+    def encrypt_twice_into(self, buf: bytearray, between: bytes) -> None:
+        """``buf`` = E(E(buf) XOR ``between``) in place (ISO 9564-1 format 4's two passes with the PAN field
+        between them), through one scratch buffer that is wiped; the value between is ciphertext."""
+        self._twice(self._encryptor, buf, between)
+
+    def decrypt_twice_into(self, buf: bytearray, between: bytes) -> None:
+        """``buf`` = D(D(buf) XOR ``between``) in place; the clear result exists only in ``buf``."""
+        self._twice(self._decryptor, buf, between)
+
+    def _twice(self, ctx: CipherContext, buf: bytearray, between: bytes) -> None:
+        size = len(buf)
+        if size % self._block or len(between) != size:
+            _check_blocks(buf, self._block)
+            raise DataError(f"the value between the passes is {len(between)} bytes, not {size}", field="data")
+        room = size + self._block - 1
+        scratch = bytearray(room)
+        try:
+            ctx.update_into(buf, scratch)
+            once = int.from_bytes(memoryview(scratch)[:size], "big") ^ int.from_bytes(between, "big")
+            ctx.update_into(once.to_bytes(size, "big"), scratch)  # once enciphered: not clear material
+            buf[:] = memoryview(scratch)[:size]
+        finally:
+            scratch[:] = bytes(room)
+
     def _into(self, ctx: CipherContext, buf: bytearray) -> None:
         size = len(buf)
         if size % self._block:

@@ -338,13 +338,6 @@ def _key(key: bytes | str, fmt: PinBlockFormat) -> _crypto.Ecb:
     return _crypto.cached_ecb(raw, "A" if fmt is PinBlockFormat.ISO_4 else "T", check=_KEY_CHECKS[fmt])
 
 
-def _xor_intermediate(field: bytearray, pan_field: bytes) -> None:
-    """Format 4's PAN XOR between its two cipher passes. The block here is the PIN field enciphered once
-    (not clear material), so whole-block integer arithmetic is fine where the clear PIN blocks of formats 0
-    and 3 are XORed byte by byte in place."""
-    field[:] = (int.from_bytes(field, "big") ^ int.from_bytes(pan_field, "big")).to_bytes(16, "big")
-
-
 def _pan_bytes(pan: str | None, fmt: PinBlockFormat) -> bytes | None:
     return _pan_field(_check_pan(pan, fmt), fmt) if fmt in _PAN_BOUND else None
 
@@ -369,9 +362,9 @@ def encipher_digits(
     try:
         if fmt is PinBlockFormat.ISO_4:
             assert pan_bytes is not None
-            ecb.encrypt_into(field)
-            _xor_intermediate(field, pan_bytes)
-        elif pan_bytes is not None:
+            ecb.encrypt_twice_into(field, pan_bytes)  # E(E(PIN field) XOR PAN field)
+            return bytes(field)
+        if pan_bytes is not None:
             _crypto.xor_into(field, pan_bytes)
         ecb.encrypt_into(field)
         return bytes(field)
@@ -394,13 +387,13 @@ def decipher_digits(key: bytes | str, block: bytes | str, pan: str | None = None
     pan_bytes = _pan_bytes(pan, fmt)
     hint = _decipher_hint(bool(pan_bytes))
     try:
-        ecb.decrypt_into(field)
         if fmt is PinBlockFormat.ISO_4:
             assert pan_bytes is not None
-            _xor_intermediate(field, pan_bytes)
+            ecb.decrypt_twice_into(field, pan_bytes)  # D(D(block) XOR PAN field)
+        else:
             ecb.decrypt_into(field)
-        elif pan_bytes is not None:
-            _crypto.xor_into(field, pan_bytes)
+            if pan_bytes is not None:
+                _crypto.xor_into(field, pan_bytes)
         return _field_digits(field, fmt, hint)
     finally:
         _crypto.wipe(field)

@@ -66,3 +66,29 @@ def test_a_key_is_checked_when_first_seen_with_its_format_in_the_error() -> None
     with pytest.raises(InvalidKeyError, match="format 4 key"):
         pinblock.encipher(bytes(20), "1234", "4111111111111111", format=4)
     assert ("T", bytes(20)) not in _crypto._ECB_CACHE and ("A", bytes(20)) not in _crypto._ECB_CACHE
+
+
+def test_two_passes_with_a_value_between_match_two_separate_passes() -> None:
+    # ISO 9564-1 format 4: E(E(field) XOR PAN field); checked against OpenSSL directly (FIPS 197 C.1 key)
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    from pinsec.errors import DataError
+
+    key = bytes(range(16))
+    field, between = bytes.fromhex("441234AAAAAAAAAA" + "0123456789ABCDEF"), bytes(range(100, 116))
+
+    def openssl(data: bytes, decrypt: bool = False) -> bytes:
+        c = Cipher(algorithms.AES(key), modes.ECB())
+        op = c.decryptor() if decrypt else c.encryptor()
+        return op.update(data) + op.finalize()
+
+    want = openssl(bytes(a ^ b for a, b in zip(openssl(field), between, strict=True)))
+    ecb = _crypto.aes_ecb(key)
+    buf = bytearray(field)
+    ecb.encrypt_twice_into(buf, between)
+    assert bytes(buf) == want
+    ecb.decrypt_twice_into(buf, between)
+    assert bytes(buf) == field
+    for bad_buf, bad_between in ((bytearray(15), bytes(15)), (bytearray(16), bytes(15))):
+        with pytest.raises(DataError):
+            ecb.encrypt_twice_into(bad_buf, bad_between)
