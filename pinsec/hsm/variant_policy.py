@@ -32,6 +32,7 @@ KEY_TYPES: Final[dict[str, tuple[str, frozenset[str]]]] = {
     "008": ("ZAK", frozenset({"M0", "M1", "M3"})),
     "009": ("BDK", frozenset({"B0"})),
     "00A": ("ZEK", frozenset({"D0"})),
+    "00B": ("DEK", frozenset({"D0"})),
     "402": ("CVK", frozenset({"C0"})),
 }
 #: The mode of use a key of each usage has when it comes in under a variant key type.

@@ -86,11 +86,15 @@ class Fields:
         return self.hex(plain, what)
 
     def message(self, *, hex_input: bool) -> bytes:
-        """A message length (4 H, in bytes) and the message: its bytes as sent, or, with ``hex_input``, the
-        bytes of its hex digits (twice as many characters)."""
+        """A message length (4 H: the characters of the message field as sent) and the message: its bytes as
+        sent, or, with ``hex_input``, the bytes its hex digits stand for (an odd count is error 15). The
+        length counts hex digits, not the bytes they stand for, as production payShield codecs send it
+        (docs/payshield.md)."""
         length = int(self.hex(4, "message length"), 16)
         if hex_input:
-            return bytes.fromhex(self.hex(2 * length, "message"))
+            if length % 2:
+                raise CommandError("15", "a hex-encoded message has an even number of digits")
+            return bytes.fromhex(self.hex(length, "message"))
         return self.text(length, "message").encode("latin-1")
 
     def until(self, stop: str, what: str) -> str:

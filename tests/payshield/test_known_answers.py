@@ -156,7 +156,7 @@ def test_m6_m8_retail_mac(client: Client) -> None:
     x = _vector("mac.json", "x919-A4-counter1-request")
     key = _under_lmk(str(x["key"]), "008")
     data = str(x["data"])
-    n = f"{len(data) // 2:04X}"
+    n = f"{len(data):04X}"  # hex input: the length counts the hex digits sent
     mac = x["expected"]["mac"]  # type: ignore[index]
     assert client.call(f"M601131008{key}{n}{data}") == ("M7", "00", mac)
     assert client.call(f"M601031008{key}{n}{data}") == ("M7", "00", mac[:8])
@@ -170,14 +170,17 @@ def test_m0_m2_data_encryption(client: Client) -> None:
 
     zek = wrap_under(LMK.kek("00A"), adjust_parity(bytes.fromhex(TDES3)), "T")
     assert adjust_parity(bytes.fromhex(TDES3)) == bytes.fromhex(TDES3)  # the published key has odd parity
-    n = f"{len(FOX) // 2:04X}"
-    assert client.call(f"M0001100A{zek}{n}{FOX}") == ("M1", "00", "0018" + FOX_ECB)
-    assert client.call(f"M2001100A{zek}{n}{FOX_ECB}") == ("M3", "00", "0018" + FOX.upper())
+    n = f"{len(FOX):04X}"  # hex in and out: lengths count the hex digits sent (48)
+    assert client.call(f"M0001100A{zek}{n}{FOX}") == ("M1", "00", "0030" + FOX_ECB)
+    assert client.call(f"M2001100A{zek}{n}{FOX_ECB}") == ("M3", "00", "0030" + FOX.upper())
+    # binary out: 24 bytes, length 0018
+    assert client.call(f"M0001000A{zek}{n}{FOX}") == ("M1", "00", "0018" + bytes.fromhex(FOX_ECB).decode("latin-1"))
     # CBC chains: the response starts with the IV for a following command (the last ciphertext block)
     rc, err, out = client.call(f"M0011100A{zek}{'0' * 16}{n}{FOX}")
     assert (rc, err) == ("M1", "00") and out[:16] == out[-16:]
     assert client.call(f"M2011100A{zek}{'0' * 16}{out[16:20]}{out[20:]}")[2][20:] == FOX.upper()
-    assert client.call(f"M0001100A{zek}0007{FOX[:14]}") == ("M1", "80", "")
+    assert client.call(f"M0001100A{zek}000E{FOX[:14]}") == ("M1", "80", "")  # 7 bytes: not whole blocks
+    assert client.call(f"M0001100A{zek}000F{FOX[:15]}") == ("M1", "15", "")  # an odd number of hex digits
 
 
 def test_fc_fe_translate_a_tpk_between_zmk_and_lmk(client: Client) -> None:
@@ -280,9 +283,9 @@ def test_ha_gives_a_tak_under_the_tmk_and_the_lmk(client: Client, options: str) 
     assert unwrap_under(_clear(v.TPK, "002"), out[:33])[1] == tak
     # the TAK works as one: M6 with it (ISO 9797-1 algorithm 3) then M8 verifies the MAC
     message = "4E6F77206973207468652074696D6520666F7220616C6C20"
-    mac = client.call("M6" + "0" + "1" + "1" + "3" + "0" + "003" + out[33:] + "0018" + message)
+    mac = client.call("M6" + "0" + "1" + "1" + "3" + "0" + "003" + out[33:] + "0030" + message)
     assert mac[1] == "00"
-    assert client.call("M8" + "0" + "1" + "1" + "3" + "0" + "003" + out[33:] + "0018" + message + mac[2])[1] == "00"
+    assert client.call("M8" + "0" + "1" + "1" + "3" + "0" + "003" + out[33:] + "0030" + message + mac[2])[1] == "00"
 
 
 # CK and CM: the same psec vectors, the PIN block coming from a TDES DUKPT terminal (X9.24-1:2009 A.4's BDK,
@@ -331,3 +334,20 @@ def test_a_pvk_that_fails_parity_is_error_11(client: Client, code: str) -> None:
     block = _zpk_block("4524", PVV_ACCOUNT)
     tail = f"{block}01{PVV_ACCOUNT}18523" if code[1] == "C" else f"12{block}01{IBM_TAIL}0000FFFFFFFF"
     assert client.call(f"{code}{key}{v.ZPK}{tail}")[1] == "11"  # a ZPK is no PVK under LMK pair 14-15
+
+
+def test_m0_as_a_production_codec_lays_it_out(client: Client) -> None:
+    # github:softwaregroup-bg/ut-codec-payshield, test/config/test.js, encryptDataBlockEncode set 1: mode 00,
+    # hex in and out, key type 00B (a DEK), the key, messageDataLengthHex "20" for 32 hex digits (16 bytes).
+    # Its key is under its own LMK, so a DEK under the test LMK takes its place; the layout is the codec's.
+    from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
+    from cryptography.hazmat.primitives.ciphers import Cipher, modes
+
+    clear = adjust_parity(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"))
+    dek = wrap_under(LMK.kek("00B"), clear, "U")
+    message = "0400980C0002AE900AF140D0C21230D7"
+    enc = Cipher(TripleDES(clear + clear[:8]), modes.ECB()).encryptor()  # OpenSSL directly, K1 K2 K1
+    want = (enc.update(bytes.fromhex(message)) + enc.finalize()).hex().upper()
+    assert client.call(f"M0001100B{dek}0020{message}") == ("M1", "00", "0020" + want)
+    assert client.call(f"M2001100B{dek}0020{want}") == ("M3", "00", "0020" + message)
+    assert client.call(f"M0001100C{dek}0020{message}")[1] == "04"

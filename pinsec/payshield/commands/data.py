@@ -1,4 +1,5 @@
-"""Data encryption: M0 (encrypt) and M2 (decrypt) under a ZEK (key type 00A), ECB or CBC, whole blocks."""
+"""Data encryption: M0 (encrypt) and M2 (decrypt) under a ZEK (key type 00A) or DEK (00B), ECB or CBC, whole
+blocks."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ def _crypt_fields(req: Request) -> tuple[KeyHandle, str, str, bytes, str | None,
     input_format, output_format = f.text(1, "input format flag"), f.text(1, "output format flag")
     if input_format not in ("0", "1") or output_format not in ("0", "1"):
         raise CommandError("15", "format flags are 0 (binary) or 1 (hex)")
-    if f.text(3, "key type") != "00A":
-        raise CommandError("04", "key type: a ZEK, 00A")
-    key = req.key(f.key("ZEK"), key_type="00A", usage="D0")
+    key_type = f.text(3, "key type").upper()
+    if key_type not in ("00A", "00B"):
+        raise CommandError("04", "key type: a ZEK (00A) or DEK (00B)")
+    key = req.key(f.key("data key"), key_type=key_type, usage="D0")
     iv = f.hex(16, "IV") if mode == "CBC" else None
     message = f.message(hex_input=input_format == "1")
     f.end()
@@ -34,12 +36,13 @@ def _crypt_fields(req: Request) -> tuple[KeyHandle, str, str, bytes, str | None,
 def _reply(out: bytes, output_format: str, iv: str | None, last_block: bytes) -> str:
     body = out.hex().upper() if output_format == "1" else out.decode("latin-1")
     chained = "" if iv is None else last_block.hex().upper()  # the IV for a following command
-    return chained + f"{len(out):04X}" + body
+    return chained + f"{len(body):04X}" + body  # the length counts the characters sent, as the request's
 
 
 @command("M0")
 def m0(req: Request) -> str:
-    """Mode (00 ECB, 01 CBC), input and output formats, key type 00A, ZEK, [IV], length (4 H), message.
+    """Mode (00 ECB, 01 CBC), input and output formats, key type (00A ZEK, 00B DEK), key, [IV], length (4 H),
+    message.
     [Next IV,] length, ciphertext."""
     key, mode, output_format, message, iv, _ = _crypt_fields(req)
     out = req.hsm.encrypt_data(key, message, mode=mode, iv=iv)
