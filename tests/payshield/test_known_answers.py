@@ -351,3 +351,38 @@ def test_m0_as_a_production_codec_lays_it_out(client: Client) -> None:
     assert client.call(f"M0001100B{dek}0020{message}") == ("M1", "00", "0020" + want)
     assert client.call(f"M2001100B{dek}0020{want}") == ("M3", "00", "0020" + message)
     assert client.call(f"M0001100C{dek}0020{message}")[1] == "04"
+
+
+# BK and FW: the offset or PVV of the PIN in a block (layouts as github:softwaregroup-bg/ut-codec-payshield's
+# messages.json sends them), against psec's published IBM 3624 and Visa PVV vectors
+@pytest.mark.parametrize(("pin", "offset"), [("4524", "0000"), ("5635", "1111")])
+def test_bk_gives_the_ibm_offset_of_a_selected_pin(client: Client, pin: str, offset: str) -> None:
+    x = _vector("pin_verification.json", "ibm3624-1-offset")
+    pvk = _under_lmk(str(x["pvk"]), "002")
+    zpk_block = _zpk_block(pin, IBM_ACCOUNT)
+    assert client.call(f"BK001{v.ZPK}{pvk}{zpk_block}01{IBM_TAIL}") == ("BL", "00", offset + "FFFFFFFF")
+    tpk_block = pinblock.encipher(_clear(v.TPK, "002"), pin, IBM_ACCOUNT + "0").hex().upper()
+    assert client.call(f"BK002{v.TPK}{pvk}{tpk_block}01{IBM_TAIL}") == ("BL", "00", offset + "FFFFFFFF")
+
+
+def test_fw_gives_the_visa_pvv_of_a_selected_pin(client: Client) -> None:
+    x = _vector("pin_verification.json", "visa-pvv-1")
+    pvk = _under_lmk(str(x["pvk"]), "002")
+    block = _zpk_block("4524", PVV_ACCOUNT)
+    assert client.call(f"FW001{v.ZPK}{pvk}{block}01{PVV_ACCOUNT}1") == ("FX", "00", "8523")
+
+
+@pytest.mark.parametrize(("command", "error"), [
+    ("FW003" + v.ZPK, "04"),                                             # key type 001 or 002
+    (f"FW001{v.ZPK}{v.ZPK}{'0' * 16}01{PVV_ACCOUNT}1", "11"),           # a ZPK is no PVK under the LMK
+    (f"BK001{v.ZPK}{v.ZPK}{'0' * 16}01{IBM_TAIL}", "11"),
+    (f"FW001{v.ZPK}", "15"),
+])
+def test_bk_fw_refusals(client: Client, command: str, error: str) -> None:
+    assert client.call(command)[1] == error
+
+
+def test_de_names_its_pvk_parity_as_10(client: Client) -> None:
+    # DE has one key, the PVK: the codec above lists 10 as "PVK parity error" for DE (11 is a second key's)
+    lmk_pin = LMK.encrypt_pin(bytearray(b"4524"), IBM_ACCOUNT)
+    assert client.call(f"DE{v.ZPK}{lmk_pin}{IBM_TAIL}")[1] == "10"

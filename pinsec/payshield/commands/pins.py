@@ -2,7 +2,8 @@
 JG (LMK to ZPK), DC and EC (verify against a Visa PVV), DA and EA (verify against an IBM 3624 offset),
 DG (Visa PVV of a PIN under the LMK), DE (IBM 3624 offset of a PIN under the LMK), JA (a random PIN under
 the LMK), EE (the PIN of an IBM 3624 offset, under the LMK), CU (PIN change against a Visa PVV), BA and
-NG (clear PINs in and out of the LMK form: the Authorised state only), BC and BE (verify a PIN block against
+NG (clear PINs in and out of the LMK form: the Authorised state only), BK and FW (the IBM offset or Visa PVV
+of the PIN in a block: customer-selected PINs), BC and BE (verify a PIN block against
 the PIN under the LMK: the comparison method), CK and CM (verify a TDES DUKPT PIN against an IBM 3624 offset
 or a Visa PVV)."""
 
@@ -243,7 +244,7 @@ def de(req: Request) -> str:
     """PVK, PIN under the LMK, check length, account, decimalisation table, validation data. The offset
     (12 H, F-padded)."""
     f = req.fields
-    pvk = req.key(f.key("PVK"), key_type="002", usage="V1", source=False)
+    pvk = req.key(f.key("PVK"), key_type="002", usage="V1")  # the only key: its parity error is 10
     rest = f.rest()
     f.end()
     if len(rest) < 47:
@@ -259,21 +260,25 @@ def de(req: Request) -> str:
     return offset.ljust(12, "F")
 
 
+def _pvv_request(req: Request) -> tuple[KeyHandle, KeyHandle, str, int, str, str]:
+    """Key type (001 ZPK, 002 TPK), the PIN key, PVK pair, PIN block, format, account, PVKI: how CU and FW
+    open."""
+    f = req.fields
+    key = _keyed_by_type(req)
+    pvk = _pvk_pair(req)
+    block = _block(f)
+    fmt = req.pin_format(f.digits(2, "PIN block format"))
+    return key, pvk, block, fmt, f.digits(12, "account number"), f.digits(1, "PVKI")
+
+
 @command("CU")
 def cu(req: Request) -> str:
     """Verify a PIN against its Visa PVV and give the new PIN's PVV (PIN change): key type (001 ZPK or 002
     TPK), the key, PVK pair, current PIN block, format, account, PVKI, current PVV, new PIN block. The new
     PVV, only when the current PIN verified (else 01)."""
     f = req.fields
-    kind = {"001": _ZPK, "002": _TPK}.get(f.text(3, "key type"))
-    if kind is None:
-        raise CommandError("04", "key type: 001 or 002")
-    key = _pin_key(req, f.key("PIN key"), kind)
-    pvk = _pvk_pair(req)
-    current = _block(f)
-    fmt = req.pin_format(f.digits(2, "PIN block format"))
-    account = f.digits(12, "account number")
-    pvki, pvv = f.digits(1, "PVKI"), f.digits(4, "PVV")
+    key, pvk, current, fmt, account, pvki = _pvv_request(req)
+    pvv = f.digits(4, "PVV")
     new = _block(f)
     f.end()
     pan = req.pan(account)
@@ -348,3 +353,42 @@ for _code, _impl, _kind in (("CA", _zone_translate, _TPK), ("CC", _zone_translat
                             ("DA", _verify_ibm, _TPK), ("EA", _verify_ibm, _ZPK), ("BC", _compare, _TPK),
                             ("BE", _compare, _ZPK)):
     _register(_code, _impl, _kind)
+
+
+def _keyed_by_type(req: Request) -> KeyHandle:
+    """Key type (001 ZPK, 002 TPK) and the PIN key, as BK, FW and CU open."""
+    kind = {"001": _ZPK, "002": _TPK}.get(req.fields.text(3, "key type"))
+    if kind is None:
+        raise CommandError("04", "key type: 001 or 002")
+    return _pin_key(req, req.fields.key("PIN key"), kind)
+
+
+@command("BK")
+def bk(req: Request) -> str:
+    """The IBM 3624 offset of the PIN in a PIN block (a customer-selected PIN): key type (001 ZPK, 002 TPK), the
+    key, PVK, PIN block, format, check length, account, decimalisation table, validation data. The offset
+    (12 H, F-padded)."""
+    f = req.fields
+    key = _keyed_by_type(req)
+    pvk = req.key(f.key("PVK"), key_type="002", usage="V1", source=False)
+    block = _block(f)
+    fmt = req.pin_format(f.digits(2, "PIN block format"))
+    check_length = f.number(2, "check length")
+    account = f.digits(12, "account number")
+    table = f.digits(16, "decimalisation table")
+    data = _validation_data(f.text(12, "PIN validation data"), account)
+    f.end()
+    offset = req.hsm.pin_verification_value(block, key=key, format=fmt, pan=req.pan(account), pvk=pvk,
+                                            method="ibm3624", validation_data=data, decimalization_table=table,
+                                            pin_check_length=check_length)
+    return offset.ljust(12, "F")
+
+
+@command("FW")
+def fw(req: Request) -> str:
+    """The Visa PVV of the PIN in a PIN block: key type (001 ZPK, 002 TPK), the key, PVK pair, PIN block,
+    format, account, PVKI. The PVV (4 N)."""
+    key, pvk, block, fmt, account, pvki = _pvv_request(req)
+    req.fields.end()
+    return req.hsm.pin_verification_value(block, key=key, format=fmt, pan=req.pan(account), pvk=pvk,
+                                          method="visa-pvv", pvki=pvki)
