@@ -85,15 +85,18 @@ class Fields:
             return tag.upper() + self.hex(_SCHEMED[tag.upper()], what)
         return self.hex(plain, what)
 
-    def message(self, *, hex_input: bool) -> bytes:
+    def message(self, *, hex_input: bool, error: str = "15") -> bytes:
         """A message length (4 H: the characters of the message field as sent) and the message: its bytes as
-        sent, or, with ``hex_input``, the bytes its hex digits stand for (an odd count is error 15). The
+        sent, or, with ``hex_input``, the bytes its hex digits stand for. A length the message does not have,
+        or an odd count of hex digits, is ``error`` (the command's message length error). The
         length counts hex digits, not the bytes they stand for, as production payShield codecs send it
         (docs/payshield.md)."""
         length = int(self.hex(4, "message length"), 16)
+        if length > self.remaining():
+            raise CommandError(error, "the message is shorter than its length")
         if hex_input:
             if length % 2:
-                raise CommandError("15", "a hex-encoded message has an even number of digits")
+                raise CommandError(error, "a hex-encoded message has an even number of digits")
             return bytes.fromhex(self.hex(length, "message"))
         return self.text(length, "message").encode("latin-1")
 

@@ -179,8 +179,8 @@ def test_m0_m2_data_encryption(client: Client) -> None:
     rc, err, out = client.call(f"M0011100A{zek}{'0' * 16}{n}{FOX}")
     assert (rc, err) == ("M1", "00") and out[:16] == out[-16:]
     assert client.call(f"M2011100A{zek}{'0' * 16}{out[16:20]}{out[20:]}")[2][20:] == FOX.upper()
-    assert client.call(f"M0001100A{zek}000E{FOX[:14]}") == ("M1", "80", "")  # 7 bytes: not whole blocks
-    assert client.call(f"M0001100A{zek}000F{FOX[:15]}") == ("M1", "15", "")  # an odd number of hex digits
+    assert client.call(f"M0001100A{zek}000E{FOX[:14]}") == ("M1", "06", "")  # 7 bytes: not whole blocks
+    assert client.call(f"M0001100A{zek}000F{FOX[:15]}") == ("M1", "06", "")  # an odd number of hex digits
 
 
 def test_fc_fe_translate_a_tpk_between_zmk_and_lmk(client: Client) -> None:
@@ -350,7 +350,7 @@ def test_m0_as_a_production_codec_lays_it_out(client: Client) -> None:
     want = (enc.update(bytes.fromhex(message)) + enc.finalize()).hex().upper()
     assert client.call(f"M0001100B{dek}0020{message}") == ("M1", "00", "0020" + want)
     assert client.call(f"M2001100B{dek}0020{want}") == ("M3", "00", "0020" + message)
-    assert client.call(f"M0001100C{dek}0020{message}")[1] == "04"
+    assert client.call(f"M0001100C{dek}0020{message}")[1] == "05"
 
 
 # BK and FW: the offset or PVV of the PIN in a block (layouts as github:softwaregroup-bg/ut-codec-payshield's
@@ -386,3 +386,33 @@ def test_de_names_its_pvk_parity_as_10(client: Client) -> None:
     # DE has one key, the PVK: the codec above lists 10 as "PVK parity error" for DE (11 is a second key's)
     lmk_pin = LMK.encrypt_pin(bytearray(b"4524"), IBM_ACCOUNT)
     assert client.call(f"DE{v.ZPK}{lmk_pin}{IBM_TAIL}")[1] == "10"
+
+
+# M0/M2 and M6/M8 field errors as the manuals number them (the codec above lists them: M0 02 mode, 03 input
+# format, 04 output format, 05 key type, 06 message length; M6 02 mode, 03 input format, 04 MAC algorithm,
+# 05 key type, 06 message length, 09 padding)
+@pytest.mark.parametrize(("fields", "error"), [
+    ("99", "02"), ("02", "68"), ("03", "68"),       # mode; 02 and 03 (CFB) are modes this server does not offer
+    ("0051", "03"), ("0015", "04"), ("0011", "05"), ("0011", "06"),
+])
+def test_m0_field_errors(client: Client, fields: str, error: str) -> None:
+    zek = wrap_under(LMK.kek("00A"), adjust_parity(bytes(range(1, 17))), "U")
+    body = {"02": "0211", "03": "0311", "99": "9911"}.get(fields, fields)
+    tail = {"05": f"00C{zek}0010" + "00" * 8, "06": f"00A{zek}0011" + "00" * 8}.get(error, f"00A{zek}0010" + "00" * 8)
+    assert client.call(f"M0{body}{tail}")[1] == error
+
+
+@pytest.mark.parametrize(("fields", "error"), [
+    ("9" + "1113003", "02"), ("1" + "1113003", "68"), ("0" + "7113003", "03"), ("0" + "1153003", "04"),
+    ("0" + "1137003", "09"), ("0" + "1113004", "05"),
+])
+def test_m6_field_errors(client: Client, fields: str, error: str) -> None:
+    tak = wrap_under(LMK.kek("003"), adjust_parity(bytes(range(1, 17))), "U")
+    assert client.call(f"M6{fields}{tak}0010" + "00" * 8)[1] == error
+
+
+def test_m6_message_length_errors(client: Client) -> None:
+    tak = wrap_under(LMK.kek("003"), adjust_parity(bytes(range(1, 17))), "U")
+    assert client.call(f"M601131003{tak}0011" + "00" * 8)[1] == "06"  # longer than the message
+    assert client.call(f"M601130003{tak}000E" + "00" * 7)[1] == "06"  # no padding, not whole blocks
+    assert client.call(f"M601131003{tak}000F" + "0" * 15)[1] == "06"  # an odd number of hex digits

@@ -1,5 +1,6 @@
 """Data encryption: M0 (encrypt) and M2 (decrypt) under a ZEK (key type 00A) or DEK (00B), ECB or CBC, whole
-blocks."""
+blocks; field errors numbered as the manuals number them (02 mode, 03 input format, 04 output format, 05 key
+type, 06 message length)."""
 
 from __future__ import annotations
 
@@ -14,22 +15,24 @@ _MODES = {"00": "ECB", "01": "CBC"}
 def _crypt_fields(req: Request) -> tuple[KeyHandle, str, str, bytes, str | None, str]:
     """(key, mode, output format, message, IV, mode flag) of M0 / M2."""
     f = req.fields
-    flag = f.digits(2, "mode flag")
+    flag = f.text(2, "mode flag")
     mode = _MODES.get(flag)
-    if mode is None:
-        raise CommandError("68", "only ECB (00) and CBC (01)")
+    if mode is None:  # 02 and 03 (CFB-8, CFB-64) are payShield modes this server does not offer
+        raise CommandError("68" if flag in ("02", "03") else "02", "only ECB (00) and CBC (01)")
     input_format, output_format = f.text(1, "input format flag"), f.text(1, "output format flag")
-    if input_format not in ("0", "1") or output_format not in ("0", "1"):
-        raise CommandError("15", "format flags are 0 (binary) or 1 (hex)")
+    if input_format not in ("0", "1"):
+        raise CommandError("03", "input format flag: 0 (binary) or 1 (hex)")
+    if output_format not in ("0", "1"):
+        raise CommandError("04", "output format flag: 0 (binary) or 1 (hex)")
     key_type = f.text(3, "key type").upper()
     if key_type not in ("00A", "00B"):
-        raise CommandError("04", "key type: a ZEK (00A) or DEK (00B)")
+        raise CommandError("05", "key type: a ZEK (00A) or DEK (00B)")
     key = req.key(f.key("data key"), key_type=key_type, usage="D0")
     iv = f.hex(16, "IV") if mode == "CBC" else None
-    message = f.message(hex_input=input_format == "1")
+    message = f.message(hex_input=input_format == "1", error="06")
     f.end()
     if not message or len(message) % 8:
-        raise CommandError("80", "the message is whole 8-byte blocks")
+        raise CommandError("06", "the message is whole 8-byte blocks")
     return key, mode, output_format, message, iv, flag
 
 

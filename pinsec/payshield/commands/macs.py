@@ -1,6 +1,7 @@
 """MACs: M6 (generate) and M8 (verify), ISO 9797-1 algorithms 1 and 3 under a TAK (003) or ZAK (008),
-whole messages (mode flag 0); MA, MC and ME (the older commands: a 4-byte MAB under a TAK, generate, verify,
-and verify then MAC again under a second TAK).
+whole messages (mode flag 0), field errors numbered as the manuals number them (02 mode, 03 input format, 04
+MAC algorithm, 05 key type, 06 message length, 09 padding); MA, MC and ME (the older commands: a 4-byte MAB
+under a TAK, generate, verify, and verify then MAC again under a second TAK).
 
 The multi-block modes (M6/M8 modes 1-3, MQ, MS) are not answered: they hand the CBC chain value to the host
 in clear between blocks, which makes the MAC key's first half a single-DES encryption oracle (each half then
@@ -20,27 +21,28 @@ _ALGORITHMS = {"1": "M1", "3": "M3"}
 def _mac_fields(req: Request) -> tuple[KeyHandle, bytes, int, int]:
     """(key, message, MAC length in bytes, padding method) of M6 / M8."""
     f = req.fields
-    if f.text(1, "mode flag") != "0":
-        raise CommandError("68", "only whole messages (mode flag 0)")
+    mode = f.text(1, "mode flag")
+    if mode != "0":  # 1-3 are the multi-block modes, refused by design (the module docstring says why)
+        raise CommandError("68" if mode in ("1", "2", "3") else "02", "only whole messages (mode flag 0)")
     input_format = f.text(1, "input format flag")
     if input_format not in ("0", "1", "2"):
-        raise CommandError("15", "input format flag")
+        raise CommandError("03", "input format flag")
     size = f.text(1, "MAC size")
     if size not in ("0", "1"):
         raise CommandError("15", "MAC size")
     usage = _ALGORITHMS.get(f.text(1, "MAC algorithm"))
     if usage is None:
-        raise CommandError("15", "MAC algorithm")
+        raise CommandError("04", "MAC algorithm")
     padding = f.text(1, "padding method")
     if padding not in ("0", "1", "2", "3"):
-        raise CommandError("15", "padding method")
+        raise CommandError("09", "padding method")
     key_type = f.text(3, "key type")
     if key_type not in ("003", "008"):
-        raise CommandError("04", "key type")
+        raise CommandError("05", "key type")
     key = req.key(f.key("MAC key"), key_type=key_type, usage=usage)
-    message = f.message(hex_input=input_format == "1")
+    message = f.message(hex_input=input_format == "1", error="06")
     if padding == "0" and len(message) % 8:
-        raise CommandError("80", "without padding the message is whole 8-byte blocks")
+        raise CommandError("06", "without padding the message is whole 8-byte blocks")
     return key, message, 4 if size == "0" else 8, max(1, int(padding))
 
 
