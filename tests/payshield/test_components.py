@@ -77,6 +77,10 @@ def _single_in_disguise() -> str:
     ("GY3" + _single_in_disguise(), "75"),                                # they combine to K || K
     ("GY2" + v.ZMK_COMPONENTS[0] + wrap_under(LMK.kek("001"), bytes(range(16)), "X")[1:], "10"),  # not a ZMK
     ("A43999X" + "".join("X" + p for p in v.ZMK_COMPONENTS), "04"),
+    # A4's number of components: 03, as github:softwaregroup-bg/ut-codec-payshield lists it ("Invalid number
+    # of components")
+    ("A41000X" + "X" + v.ZMK_COMPONENTS[0], "03"),
+    ("A4A000X" + "".join("X" + p for p in v.ZMK_COMPONENTS), "03"),
 ])
 def test_refusals(authorised: Client, command: str, error: str) -> None:
     assert authorised.call(command)[1] == error

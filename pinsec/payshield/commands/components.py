@@ -12,9 +12,10 @@ from .keys import _kcv, _key_type, _scheme, _usage
 from .registry import command
 
 
-def _components(req: Request, count: str, plain: int) -> list[str]:
+def _components(req: Request, count: str, plain: int, *, error: str = "15") -> list[str]:
+    """``count`` (one digit, 2 to 9; else ``error``: A4's manual numbers it 03) key fields."""
     if count not in "23456789" or len(count) != 1:
-        raise CommandError("15", "number of components is 2 to 9")
+        raise CommandError(error, "number of components is 2 to 9")
     return [req.fields.key(f"component {i + 1}", plain=plain) for i in range(int(count))]
 
 
@@ -30,7 +31,7 @@ def a4(req: Request) -> str:
     count = f.text(1, "number of components")
     key_type = _key_type(f.text(3, "key type"))
     scheme = _scheme(f.text(1, "key scheme (LMK)"))
-    components = _components(req, count, 32)
+    components = _components(req, count, 32, error="03")
     f.end()
     key = _formed(req, components, key_type)
     return req.hsm.lmk_key(key, key_type=key_type, scheme=scheme) + req.hsm.check_value(key, length=3)
