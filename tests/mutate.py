@@ -56,8 +56,8 @@ _HSM_TESTS = ["tests/test_policy.py", "tests/conformance", "tests/test_keystore.
               "tests/test_pkcs11.py", "tests/test_iso4_pan_form.py", "tests/test_check_value.py",
               "tests/test_verification.py", "tests/test_data_ops.py", "tests/test_hsm_inputs.py",
               "tests/test_key_ops.py", "tests/test_pin_ops.py", "tests/test_mac_ops.py", "tests/test_keystore_edges.py"]
-_VARIANT_TESTS = ["tests/test_variant_lmk.py", "tests/test_lmk_ops.py", "tests/attacks/test_variant_lmk.py",
-                  "tests/payshield"]
+_VARIANT_TESTS = ["tests/test_variant_lmk.py", "tests/test_variant_lmk_tables.py", "tests/test_lmk_ops.py",
+                  "tests/attacks/test_variant_lmk.py", "tests/payshield"]
 _BATCH_TESTS = ["tests/test_batch_des.py", "tests/test_batch_aes.py", "tests/test_batch_dukpt_tdes.py",
                 "tests/test_batch_dukpt_aes.py", "tests/test_batch_pin_blocks.py", "tests/test_dukpt_batch.py"]
 #: Core module -> the tests that answer for it (its doctests run too).
