@@ -59,7 +59,8 @@ _HSM_TESTS = ["tests/test_policy.py", "tests/conformance", "tests/test_keystore.
 _VARIANT_TESTS = ["tests/test_variant_lmk.py", "tests/test_variant_lmk_tables.py", "tests/test_lmk_ops.py",
                   "tests/attacks/test_variant_lmk.py", "tests/payshield"]
 _BATCH_TESTS = ["tests/test_batch_des.py", "tests/test_batch_aes.py", "tests/test_batch_dukpt_tdes.py",
-                "tests/test_batch_dukpt_aes.py", "tests/test_batch_pin_blocks.py", "tests/test_dukpt_batch.py"]
+                "tests/test_batch_dukpt_aes.py", "tests/test_batch_pin_blocks.py", "tests/test_dukpt_batch.py",
+                "tests/test_dukpt_tdes_edges.py", "tests/test_dukpt_aes_edges.py"]
 #: Core module -> the tests that answer for it (its doctests run too).
 TARGETS: dict[str, list[str]] = {
     "pinsec/pinblock.py": _PIN_TESTS,

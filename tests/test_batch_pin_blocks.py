@@ -80,3 +80,17 @@ def test_decipher_refusals_name_the_item() -> None:
     with pytest.raises(PinBlockError) as info:  # format 1 binds no PAN: a wrong key is the only suspect
         decipher_many(bytes(range(16)), encipher_many(TDES, ["1234"], [None], format=1), [None], format=1)
     assert info.value.field.endswith("[0]") and "wrong key?" in str(info.value)
+
+
+@pytest.mark.parametrize(("blocks", "pans", "field"), [
+    ("0123456789ABCDEF", ["4012345678909"], "blocks"),         # one block where a sequence is asked
+    (["0123456789ABCDEF"] * 2, "4012345678909", "blocks"),     # one PAN where a sequence is asked
+    (["0123456789ABCDEF"] * 2, ["4012345678909"], "pans"),     # two blocks, one PAN
+])
+def test_decipher_refuses_unpaired_blocks_and_pans_before_anything_else(blocks: object, pans: object,
+                                                                        field: str) -> None:
+    # a mutation run showed this check could go unnoticed: without it, zip-like pairing would decipher
+    # blocks under the wrong PAN or none
+    with pytest.raises(DataError) as info:
+        decipher_many(TDES, blocks, pans)  # type: ignore[arg-type]
+    assert info.value.field == field
