@@ -23,6 +23,7 @@ import numpy.typing as npt
 from .. import _crypto
 from ..dukpt.aes import BDK_KEY_TYPES, KeyType, KeyUsage, derivation_data
 from . import _aes, in_chunks
+from ._ksn_table import KsnTable, byte_table, counters_in_use
 from ._planes import Planes, to_planes
 from ._walk import answer, be_bytes, by_weight, constant, keep, steps
 
@@ -60,14 +61,9 @@ def _derive(key: Planes, heads: list[Planes], context: Planes, bits: int) -> Pla
     return np.concatenate([out[:, w * i:w * (i + 1)] for i in range(len(blocks))])[:bits]
 
 
-KsnTable = npt.NDArray[np.uint8]
-
-
 def ksn_table(ksns: Sequence[object]) -> KsnTable | None:
     """The KSNs as an (n, 12) byte table when every one is 12 bytes (bytes or bytearray), else None."""
-    if not all(isinstance(k, (bytes, bytearray)) and len(k) == 12 for k in ksns):
-        return None
-    return np.frombuffer(b"".join(ksns), dtype=np.uint8).reshape(-1, 12)  # type: ignore[arg-type]
+    return byte_table(ksns, 12)
 
 
 def table_of(pairs: Sequence[tuple[bytes, int]]) -> KsnTable:
@@ -81,8 +77,7 @@ def _counters(table: KsnTable) -> npt.NDArray[np.uint32]:
 
 def counters_valid(table: KsnTable) -> bool:
     """Whether every counter is one an originator uses: 1 to 16 one-bits (X9.24-3:2017)."""
-    counters = _counters(table)
-    return bool(np.all((counters != 0) & (np.bitwise_count(counters) <= 16)))
+    return counters_in_use(_counters(table), 16)
 
 
 def devices(table: KsnTable) -> int:

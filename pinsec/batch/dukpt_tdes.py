@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from .. import _crypto
 from . import _des, in_chunks, threads
+from ._ksn_table import KsnTable, byte_table, counters_in_use
 from ._planes import Planes, to_planes
 from ._walk import answer, be_bytes, by_weight, constant, keep, steps
 
@@ -57,15 +58,9 @@ def faster_than_one_by_one(lanes: int, devices: int) -> bool:
     return 40_000 + 12 * lanes < walk
 
 
-KsnTable = npt.NDArray[np.uint8]
-
-
 def ksn_table(ksns: Sequence[object]) -> KsnTable | None:
-    """The KSNs as an (n, 10) byte table when every one is 10 bytes (bytes or bytearray), else None: large
-    batches of binary KSNs are checked and read on arrays instead of one Python call per KSN."""
-    if not all(isinstance(k, (bytes, bytearray)) and len(k) == 10 for k in ksns):
-        return None
-    return np.frombuffer(b"".join(ksns), dtype=np.uint8).reshape(-1, 10)  # type: ignore[arg-type]
+    """The KSNs as an (n, 10) byte table when every one is 10 bytes (bytes or bytearray), else None."""
+    return byte_table(ksns, 10)
 
 
 def table_of(values: Sequence[int]) -> KsnTable:
@@ -75,14 +70,13 @@ def table_of(values: Sequence[int]) -> KsnTable:
 
 def _counters(table: KsnTable) -> npt.NDArray[np.uint32]:
     """The 21-bit transaction counters of a KSN table."""
-    t = table.astype(np.uint32)
-    return np.asarray(((t[:, 7] & 0x1F) << 16) | (t[:, 8] << 8) | t[:, 9], dtype=np.uint32)
+    t = table[:, 7:].astype(np.uint32)
+    return np.asarray(((t[:, 0] & 0x1F) << 16) | (t[:, 1] << 8) | t[:, 2], dtype=np.uint32)
 
 
 def counters_valid(table: KsnTable) -> bool:
     """Whether every counter is one an originator uses: 1 to 10 one-bits (X9.24-1:2009 A.2)."""
-    counters = _counters(table)
-    return bool(np.all((counters != 0) & (np.bitwise_count(counters) <= 10)))
+    return counters_in_use(_counters(table), 10)
 
 
 def devices(table: KsnTable) -> int:

@@ -1,0 +1,24 @@
+"""KSNs as byte tables, what both vectorised DUKPTs take large batches of binary KSNs in: checked and read
+on arrays instead of one Python call per KSN."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+KsnTable = npt.NDArray[np.uint8]
+
+
+def byte_table(ksns: Sequence[object], width: int) -> KsnTable | None:
+    """The KSNs as an (n, ``width``) byte table when every one is ``width`` bytes (bytes or bytearray),
+    else None."""
+    if not all(isinstance(k, (bytes, bytearray)) and len(k) == width for k in ksns):
+        return None
+    return np.frombuffer(b"".join(ksns), dtype=np.uint8).reshape(-1, width)  # type: ignore[arg-type]
+
+
+def counters_in_use(counters: npt.NDArray[np.uint32], max_ones: int) -> bool:
+    """Whether every counter is one an originator uses: not zero, at most ``max_ones`` one-bits."""
+    return bool(np.all((counters != 0) & (np.bitwise_count(counters) <= max_ones)))
