@@ -225,18 +225,22 @@ def cached_ecb(key: bytes, algorithm: str, *, check: Callable[[bytes], bytes] | 
     them; docs/security.md says so. ``check`` validates a key the caller has not (its own error messages):
     it runs when the key is first seen, since a key found in the cache passed it then."""
     if not isinstance(key, (bytes, bytearray, memoryview)):  # bytes() of a number would be zeros: refuse
-        return aes_ecb(key) if algorithm == "A" else tdes_ecb(key)  # (raises the typed error)
+        return _new_ecb(key, algorithm, check)  # (raises the typed error, in the caller's words if it checks)
     tag = (algorithm, bytes(key))
     ctx = _ECB_CACHE.get(tag)  # a dict read is atomic: hits take no lock
     if ctx is not None:
         return ctx
-    checked = key if check is None else check(key)
-    ctx = aes_ecb(checked) if algorithm == "A" else tdes_ecb(checked)
+    ctx = _new_ecb(key, algorithm, check)
     with _ECB_CACHE_LOCK:
         _ECB_CACHE[tag] = ctx
         while len(_ECB_CACHE) > _ECB_CACHE_SIZE:  # the oldest entry goes first
             _ECB_CACHE.popitem(last=False)
     return ctx
+
+
+def _new_ecb(key: bytes, algorithm: str, check: Callable[[bytes], bytes] | None) -> Ecb:
+    checked = key if check is None else check(key)
+    return aes_ecb(checked) if algorithm == "A" else tdes_ecb(checked)
 
 
 def clear_cached_ecbs() -> None:

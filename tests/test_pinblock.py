@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 
 import psec.pinblock as peer
 import pytest
@@ -191,6 +192,16 @@ def test_bad_input_is_refused(call: object, error: type[Exception], code: str) -
     assert type(info.value) is error
     assert isinstance(info.value, InputError)
     assert info.value.code == code
+
+
+@pytest.mark.parametrize(("key", "fmt", "name"), [
+    (12345, 0, "format 0 key (TDES) must be bytes"), (None, 4, "format 4 key (AES) must be bytes"),
+    (bytes(5), 3, "format 3 key (TDES) is 5 bytes"), (bytes(15), 4, "format 4 key (AES) is 15 bytes"),
+])
+def test_a_refused_key_is_named_by_its_format(key: object, fmt: int, name: str) -> None:
+    # whether or not the key is bytes (a non-bytes key never reaches the context cache's own check)
+    with pytest.raises(InvalidKeyError, match=re.escape(name)):
+        pinblock.encipher(key, "1234", "4111111111111111", format=fmt)  # type: ignore[arg-type]
 
 
 def test_messages_hold_no_pin_pan_or_key() -> None:
