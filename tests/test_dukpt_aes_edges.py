@@ -16,6 +16,8 @@ from pinsec.dukpt import aes
 from pinsec.dukpt._state import seal, unseal
 from pinsec.errors import DataError, InvalidKeyError, KeyPolicyError, KsnError
 
+from .routing import spy_on_cost_model
+
 BDK128 = bytes.fromhex("FEDCBA9876543210F1F1F1F1F1F1F1F1")  # X9.24-3:2017 supplement
 BDK256 = BDK128 * 2  # X9.24-3:2017 supplement AES-256 BDK
 BDK192 = BDK128 + BDK128[:8]
@@ -130,17 +132,7 @@ def test_batches_routed_to_the_engine_get_the_single_call_keys(usage: aes.KeyUsa
 @pytest.fixture
 def routed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
     """What the engine's cost model is asked (lanes, devices); it always answers no."""
-    pytest.importorskip("numpy")
-    from pinsec.batch import dukpt_aes
-
-    seen: list[tuple[int, int]] = []
-
-    def spy(lanes: int, devices: int) -> bool:
-        seen.append((lanes, devices))
-        return False
-
-    monkeypatch.setattr(dukpt_aes, "faster_than_one_by_one", spy)
-    return seen
+    return spy_on_cost_model(monkeypatch, "dukpt_aes", answer=False)
 
 
 def test_routing_takes_batches_above_256_to_the_engine_only(routed: list[tuple[int, int]],

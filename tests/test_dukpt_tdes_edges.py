@@ -18,6 +18,8 @@ from pinsec.dukpt import tdes
 from pinsec.dukpt._state import seal, unseal
 from pinsec.errors import DataError, InvalidKeyError, KsnError
 
+from .routing import spy_on_cost_model
+
 BDK = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")  # ANSI X9.24-1:2009 A.4
 IKSN = "FFFF9876543210E00000"
 IPEK = bytes.fromhex("6AC292FAA1315B4D858AB3A3D7D5933A")  # X9.24-1:2009 A.4
@@ -85,29 +87,16 @@ def test_a_triple_length_bdk_k1_k2_k1_derives_as_k1_k2() -> None:
 
 
 def test_routing_counts_devices_not_ksns(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("numpy")
-    from pinsec.batch import dukpt_tdes
-
-    seen: list[tuple[int, int]] = []
-
-    def spy(lanes: int, devices: int) -> bool:
-        seen.append((lanes, devices))
-        return False
-
-    monkeypatch.setattr(dukpt_tdes, "faster_than_one_by_one", spy)
+    seen = spy_on_cost_model(monkeypatch, "dukpt_tdes", answer=False)
     three = [ksn(c, (PREFIX + (d << 24)) & ~tdes.COUNTER_MASK) for d in range(3) for c in range(1, 101)]
     tdes.derive_working_keys(BDK, three, tdes.KeyUsage.PIN)
     assert seen == [(300, 3)]
 
 
 def test_routing_takes_batches_above_256_to_the_engine_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("numpy")
     from pinsec import batch
-    from pinsec.batch import dukpt_tdes
 
-    seen: list[tuple[int, int]] = []
-    monkeypatch.setattr(dukpt_tdes, "faster_than_one_by_one", lambda lanes, devices: seen.append(
-        (lanes, devices)) or True)
+    seen = spy_on_cost_model(monkeypatch, "dukpt_tdes", answer=True)
     ksns = _devices(257)
     tdes.derive_working_keys(BDK, ksns[:256], tdes.KeyUsage.PIN)
     assert seen == []  # 256 or fewer never ask the engine
