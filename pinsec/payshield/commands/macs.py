@@ -65,9 +65,18 @@ def m8(req: Request) -> str:
     return ""
 
 
-def _tak(req: Request, what: str = "TAK") -> KeyHandle:
+def _tak(req: Request, what: str = "TAK", *, source: bool = True) -> KeyHandle:
     """A double-length TAK (key type 003) computing the ANSI X9.19 retail MAC (ISO 9797-1 algorithm 3)."""
-    return req.key(req.fields.key(what), key_type="003", usage="M3")
+    return req.key(req.fields.key(what), key_type="003", usage="M3", source=source)
+
+
+def _data(req: Request) -> bytes:
+    """The data to the end of the message: at most 4096 characters."""
+    data = req.fields.rest()
+    req.fields.end()
+    if len(data) > 4096:
+        raise CommandError("15", "data longer than 4096 characters")
+    return data.encode("latin-1")
 
 
 def _mab(req: Request, key: KeyHandle, data: bytes) -> bytes:
@@ -79,19 +88,11 @@ def _mab(req: Request, key: KeyHandle, data: bytes) -> bytes:
 def ma(req: Request) -> str:
     """TAK, then the data (to the end of the message, at most 4096 characters). The MAB (8 H)."""
     key = _tak(req)
-    data = req.fields.rest()
-    req.fields.end()
-    if len(data) > 4096:
-        raise CommandError("15", "data longer than 4096 characters")
-    return _mab(req, key, data.encode("latin-1")).hex().upper()
+    return _mab(req, key, _data(req)).hex().upper()
 
 
 def _verified(req: Request, key: KeyHandle, mab: bytes) -> bytes:
-    data = req.fields.rest()
-    req.fields.end()
-    if len(data) > 4096:
-        raise CommandError("15", "data longer than 4096 characters")
-    message = data.encode("latin-1")
+    message = _data(req)
     req.hsm.verify_mac(key, message, mab, padding=1)
     return message
 
@@ -109,6 +110,6 @@ def me(req: Request) -> str:
     """Verify a MAB and generate one under a second TAK: source TAK, destination TAK, MAB (8 H), the data. The
     destination MAB (8 H), only when the source MAB verifies (else 01)."""
     source = _tak(req, "source TAK")
-    destination = req.key(req.fields.key("destination TAK"), key_type="003", usage="M3", source=False)
+    destination = _tak(req, "destination TAK", source=False)
     message = _verified(req, source, bytes.fromhex(req.fields.hex(8, "MAB")))
     return _mab(req, destination, message).hex().upper()

@@ -198,13 +198,18 @@ def _verify_ibm(req: Request, kind: tuple[str, str]) -> str:
     return _check_offset(req, key, pvk, block, req.pin_format(f.digits(2, "PIN block format")), None)
 
 
-def _check_offset(req: Request, key: KeyHandle, pvk: KeyHandle, block: str, fmt: int, ksn: str | None) -> str:
-    """Check length, account, decimalisation table, validation data, offset after the block; verified."""
-    f = req.fields
+def _ibm_inputs(f: Fields) -> tuple[int, str, str, str]:
+    """Check length, account, decimalisation table and validation data, as the IBM 3624 commands give them."""
     check_length = f.number(2, "check length")
     account = f.digits(12, "account number")
     table = f.digits(16, "decimalisation table")
-    data = _validation_data(f.text(12, "PIN validation data"), account)
+    return check_length, account, table, _validation_data(f.text(12, "PIN validation data"), account)
+
+
+def _check_offset(req: Request, key: KeyHandle, pvk: KeyHandle, block: str, fmt: int, ksn: str | None) -> str:
+    """Check length, account, decimalisation table, validation data, offset after the block; verified."""
+    f = req.fields
+    check_length, account, table, data = _ibm_inputs(f)
     offset = _offset(f.hex(12, "offset"), check_length)
     f.end()
     req.hsm.verify_pin(block, key=key, format=fmt, pan=req.pan(account), pvk=pvk, method="ibm3624", offset=offset,
@@ -373,10 +378,7 @@ def bk(req: Request) -> str:
     pvk = req.key(f.key("PVK"), key_type="002", usage="V1", source=False)
     block = _block(f)
     fmt = req.pin_format(f.digits(2, "PIN block format"))
-    check_length = f.number(2, "check length")
-    account = f.digits(12, "account number")
-    table = f.digits(16, "decimalisation table")
-    data = _validation_data(f.text(12, "PIN validation data"), account)
+    check_length, account, table, data = _ibm_inputs(f)
     f.end()
     offset = req.hsm.pin_verification_value(block, key=key, format=fmt, pan=req.pan(account), pvk=pvk,
                                             method="ibm3624", validation_data=data, decimalization_table=table,
