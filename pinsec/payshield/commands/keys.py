@@ -271,16 +271,16 @@ def ka(req: Request) -> str:
     return _kcv(req, req.key(text, key_type=key_type, usage=_usage(key_type)), kcv_type)
 
 
-def _new_under_current(req: Request, key_type: str, usage: str, third: str) -> str:
-    """The current TMK, TPK or PVK (key type 002), [; scheme under it, LMK scheme, ``third``: HC's KCV type
-    (0 or 1; no KCV is returned) or HA's reserved ``0``]. A new key of ``key_type``, serving as ``usage``,
-    under the current key and under the LMK."""
+def _new_under_current(req: Request, key_type: str, usage: str, third: str, allowed: tuple[str, ...]) -> str:
+    """The current TMK, TPK or PVK (key type 002), [; scheme under it, LMK scheme, ``third`` (one of
+    ``allowed``): HC's KCV type (0 or 1; no KCV is returned) or HA's reserved ``0``]. A new key of
+    ``key_type``, serving as ``usage``, under the current key and under the LMK."""
     f = req.fields
     current = req.key(f.key("current key"), key_type="002", usage="K0")
     schemes = "UU"
     if f.optional(";"):
         schemes = f.text(2, "key schemes")
-        if f.text(1, third) not in (("0", "1") if third == "key check value type" else ("0",)):
+        if f.text(1, third) not in allowed:
             raise CommandError("15", third)
     f.end()
     key = req.keep(req.hsm.generate_lmk_key(key_type=key_type, usage=usage,
@@ -293,14 +293,14 @@ def _new_under_current(req: Request, key_type: str, usage: str, third: str) -> s
 def hc(req: Request) -> str:
     """Generate a TMK, TPK or PVK: the current key (key type 002, serving as a TMK), [; scheme under it, LMK
     scheme, KCV type]. The new key under the current key, and under LMK."""
-    return _new_under_current(req, "002", "P0", "key check value type")
+    return _new_under_current(req, "002", "P0", "key check value type", ("0", "1"))
 
 
 @command("HA")
 def ha(req: Request) -> str:
     """Generate a TAK: the TMK (key type 002), [; scheme under the TMK, LMK scheme, reserved 0]. The TAK
     under the TMK, and under LMK pair 16-17 (key type 003)."""
-    return _new_under_current(req, "003", "M0", "reserved")
+    return _new_under_current(req, "003", "M0", "reserved", ("0",))
 
 
 @command("BI")
