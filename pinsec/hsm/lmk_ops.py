@@ -194,24 +194,24 @@ class _LmkOps(_PinOps):
     ) -> str:
         """The PIN of an encrypted PIN block, re-encrypted under LMK pair 02-03 for ``account`` (TPK or ZPK
         to LMK). Under the public test LMK only from keys that came in under it."""
-        fmt, side, backend = self._lmk_pin_source(key, format, ksn, dukpt_key_type)
-        self._pan(pan, fmt)
-        raw = self._pin_block(block, fmt)
+        raw, side, backend = self._lmk_pin_source(block, key, format, pan, ksn, dukpt_key_type)
         self._gate("translate_pin")
         return _opaque(lambda: backend.lmk_pin_from_block(raw, side, pan, self._account(account)))
 
-    def _lmk_pin_source(self, key: KeyHandle, format: int, ksn: bytes | str | None, dukpt_key_type: str | None
-                        ) -> tuple[int, PinKey, VariantLmkSupport]:
-        """The format, deciphering side and backend of a PIN block met with a PIN under the LMK. Under the
-        public test LMK only keys that came in under it: there anyone can make a PIN under the LMK, so for
-        any other key a PIN could leave, or PIN guesses be answered."""
+    def _lmk_pin_source(self, block: bytes | str, key: KeyHandle, format: int, pan: str | None,
+                        ksn: bytes | str | None, dukpt_key_type: str | None
+                        ) -> tuple[bytes, PinKey, VariantLmkSupport]:
+        """The checked block, deciphering side and backend of a PIN block met with a PIN under the LMK. Under
+        the public test LMK only keys that came in under it: there anyone can make a PIN under the LMK, so
+        for any other key a PIN could leave, or PIN guesses be answered."""
         fmt = self._format(format, "format")
         side = self._decipher_side(key, fmt, ksn, dukpt_key_type)
         backend = self._variant()
         if self.test_mode and not backend.variant_origin(side.key.id):
             raise KeyPolicyError("under the public test LMK a PIN block meets the LMK only from a key that came in "
                                  "under it", code="test_lmk", field="key")
-        return fmt, side, backend
+        self._pan(pan, fmt)
+        return self._pin_block(block, fmt), side, backend
 
     def verify_pin_against_lmk(
         self, block: bytes | str, *, key: KeyHandle, format: int, pan: str | None, lmk_pin: str, account: str,
@@ -221,9 +221,7 @@ class _LmkOps(_PinOps):
         ``account`` (the comparison method of payShield's BC and BE; nothing comes out but yes or no). Under
         the public test LMK only for keys that came in under it: there anyone can make a PIN under the LMK, so
         for any other key this would answer PIN guesses."""
-        fmt, side, backend = self._lmk_pin_source(key, format, ksn, None)
-        self._pan(pan, fmt)
-        raw = self._pin_block(block, fmt)
+        raw, side, backend = self._lmk_pin_source(block, key, format, pan, ksn, None)
         account = self._account(account)
         self._gate("verify_pin")
         try:  # the backend reports an LMK PIN that does not decode as a DataError, which _opaque lets through
