@@ -10,11 +10,13 @@ faster).
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import pkgutil
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -22,19 +24,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import rows
 
 
+def _elapsed(run: Callable[[int], None], n: int) -> float:
+    start = time.perf_counter()
+    run(n)
+    return time.perf_counter() - start
+
+
 def _rate(row: rows.Row) -> float:
     """Operations per second of ``row``: after a warm-up (caches, lazy imports, worker start-up code paths),
-    the fastest of ``row.repeat`` timed runs."""
-    if row.seconds is not None:
-        row.seconds(min(row.n, 50))
-        return max(row.n / row.seconds(row.n) for _ in range(row.repeat))
-    row.run(min(row.n, 50))
-    best = float("inf")
-    for _ in range(row.repeat):
-        start = time.perf_counter()
-        row.run(row.n)
-        best = min(best, time.perf_counter() - start)
-    return row.n / best
+    the fastest of ``row.repeat`` timed runs (a row timing itself gives ``seconds``; else its ``run`` is
+    timed)."""
+    seconds = row.seconds or functools.partial(_elapsed, row.run)
+    seconds(min(row.n, 50))
+    return max(row.n / seconds(row.n) for _ in range(row.repeat))
 
 
 def main(argv: list[str]) -> int:
