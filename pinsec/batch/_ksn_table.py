@@ -12,9 +12,10 @@ KsnTable = npt.NDArray[np.uint8]
 
 
 def byte_table(ksns: Sequence[object], width: int) -> KsnTable | None:
-    """The KSNs as an (n, ``width``) byte table when every one is ``width`` bytes (bytes or bytearray),
-    else None."""
-    if not all(isinstance(k, (bytes, bytearray)) and len(k) == width for k in ksns):
+    """The KSNs as an (n, ``width``) byte table when every one is ``width`` bytes (of type bytes or
+    bytearray; anything else, subclasses included, goes the one-by-one way), else None."""
+    # type and len through map: a Python-level check per KSN cost a tenth of a 65,536-KSN AES batch
+    if not set(map(type, ksns)) <= {bytes, bytearray} or not set(map(len, ksns)) <= {width}:  # type: ignore[arg-type]
         return None
     return np.frombuffer(b"".join(ksns), dtype=np.uint8).reshape(-1, width)  # type: ignore[arg-type]
 

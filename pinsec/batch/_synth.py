@@ -197,7 +197,7 @@ def des_module_source() -> str:
 def gf16_module_source() -> str:
     """The inverse in GF(2^4) (modulo z^4 + z + 1; 0 maps to 0) as a circuit on four rows, row ``k`` the
     coefficient of z^k: the nonlinear core of :mod:`pinsec.batch._aes`'s S-box."""
-    from ._aes import _gf16_mul
+    from ._tower import gf16_mul as _gf16_mul
 
     inverse = [0] + [next(y for y in range(1, 16) if _gf16_mul(x, y) == 1) for x in range(1, 16)]
 

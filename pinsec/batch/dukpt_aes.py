@@ -22,12 +22,15 @@ import numpy.typing as npt
 
 from .. import _crypto
 from ..dukpt.aes import BDK_KEY_TYPES, KeyType, KeyUsage, derivation_data
-from . import _aes, in_chunks
+from . import _aes, in_chunks, threads
 from ._ksn_table import KsnTable, byte_table, counters_in_use
 from ._planes import Planes, to_planes
 from ._walk import answer, be_bytes, by_weight, constant, keep, steps
 
-#: Lanes per chunk: the bitsliced AES state of 65,536 lanes is 1 MiB, its S-box layer a few times that.
+#: Lanes per chunk (the AES itself goes through them in blocks of :data:`pinsec.batch._aes.BLOCK_WORDS`
+#: words). Chunks run on one thread unless ``PINSEC_BATCH_THREADS`` says otherwise: an S-box layer is some
+#: 140 array calls of about a microsecond, and two threads handing the GIL back and forth that often ran at
+#: 0.75-0.8x of one (benchmarks/rows/batch.py prints both).
 CHUNK: Final = 65_536
 
 
@@ -93,7 +96,8 @@ def derive_working_keys(bdk: bytes, ksns: Sequence[tuple[bytes, int]], usage: Ke
 
 def derive_from_table(bdk: bytes, table: KsnTable, usage: KeyUsage, key_type: KeyType) -> list[bytes]:
     """:func:`derive_working_keys` for KSNs already in a table (:func:`ksn_table`, :func:`table_of`)."""
-    return in_chunks(table, CHUNK, lambda part: _chunk(bdk, part, usage, key_type))  # type: ignore[arg-type]
+    return in_chunks(table, CHUNK, lambda part: _chunk(bdk, part, usage, key_type),  # type: ignore[arg-type]
+                     workers=threads(default=1))
 
 
 def _chunk(bdk: bytes, table: KsnTable, usage: KeyUsage, key_type: KeyType) -> list[bytes]:

@@ -1,0 +1,135 @@
+"""Straight-line programs of AND, OR, XOR and NOT over bit planes: built once, run on every lane at once.
+
+A :class:`Builder` records gates on numbered signals (the inputs are signals ``0 .. inputs - 1``); its
+:meth:`Builder.linear` writes a GF(2)-linear layer with Paar's greedy common-subexpression heuristic
+(C. Paar, "Optimized arithmetic for Reed-Solomon encoders", ISIT 1997): while some output still sums two
+or more signals, XOR the pair that the most outputs share. :meth:`Builder.program` then assigns every
+intermediate signal a scratch row, reusing a row once its signal is dead, so that running the program
+allocates nothing: each gate is one numpy call writing into a buffer that is already there (and that stays
+in the CPU's cache between gates when the rows are small enough).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from itertools import combinations
+from typing import Final
+
+import numpy as np
+
+from ._planes import Planes
+
+_UFUNCS: Final[dict[str, np.ufunc]] = {"xor": np.bitwise_xor, "and": np.bitwise_and, "or": np.bitwise_or,
+                                       "not": np.invert}
+
+
+class Builder:
+    """Gates on signals, in the order they are to run."""
+
+    def __init__(self, inputs: int) -> None:
+        self.inputs = inputs
+        self.gates: list[tuple[str, int, int, int]] = []  # (op, a, b or -1, output signal)
+        self._next = inputs
+
+    def gate(self, op: str, a: int, b: int = -1) -> int:
+        """A new signal ``a op b`` (``not a`` for ``"not"``)."""
+        assert op in _UFUNCS and (b < 0) == (op == "not")
+        signal = self._next
+        self._next += 1
+        self.gates.append((op, a, b, signal))
+        return signal
+
+    def linear(self, outputs: Sequence[frozenset[int]]) -> list[int]:
+        """Signals for XORs of the given sets of signals (each set non-empty), sharing partial sums."""
+        rows = [set(row) for row in outputs]
+        assert all(rows), "a linear output must depend on some signal"
+        while True:
+            pairs: Counter[tuple[int, int]] = Counter()
+            for row in rows:
+                if len(row) > 1:
+                    pairs.update(combinations(sorted(row), 2))
+            if not pairs:
+                return [next(iter(row)) for row in rows]
+            (a, b), _ = max(pairs.items(), key=lambda item: (item[1], -item[0][0], -item[0][1]))
+            s = self.gate("xor", a, b)
+            for row in rows:
+                if a in row and b in row:
+                    row -= {a, b}
+                    row.add(s)
+
+    def program(self, outputs: Sequence[int]) -> Program:
+        """The gates that ``outputs`` need, with scratch rows assigned."""
+        return Program(self.inputs, self.gates, outputs)
+
+    def count(self, outputs: Sequence[int]) -> int:
+        """How many gates ``outputs`` need."""
+        return len(_needed(self.gates, outputs))
+
+
+def _needed(gates: Sequence[tuple[str, int, int, int]],
+            outputs: Sequence[int]) -> list[tuple[str, int, int, int]]:
+    live = set(outputs)
+    kept = []
+    for gate in reversed(gates):
+        if gate[3] in live:
+            kept.append(gate)
+            live.update(s for s in gate[1:3] if s >= 0)
+    return kept[::-1]
+
+
+class Program:
+    """A straight-line program ready to run: slots ``0 .. inputs - 1`` are the input rows, the next
+    ``len(outputs)`` the output rows, the rest :attr:`scratch` rows reused as signals die."""
+
+    def __init__(self, inputs: int, gates: Sequence[tuple[str, int, int, int]], outputs: Sequence[int]) -> None:
+        gates = _needed(gates, outputs)
+        assert len(set(outputs)) == len(outputs) and all(o >= inputs for o in outputs)
+        last_use: dict[int, int] = {}
+        for i, (_, a, b, _) in enumerate(gates):
+            last_use[a] = i
+            if b >= 0:
+                last_use[b] = i
+        slot = {s: s for s in range(inputs)}
+        slot.update({s: inputs + k for k, s in enumerate(outputs)})
+        free: list[int] = []
+        scratch = 0
+        steps = []
+        for i, (op, a, b, out) in enumerate(gates):
+            for s in {a, b} - {-1}:  # a row whose signal dies here may take this gate's output
+                if last_use[s] == i and s >= inputs and s not in outputs:
+                    free.append(slot[s])
+            if out not in slot:
+                if free:
+                    slot[out] = free.pop()
+                else:
+                    slot[out] = inputs + len(outputs) + scratch
+                    scratch += 1
+            steps.append((_UFUNCS[op], slot[a], slot[b] if b >= 0 else -1, slot[out]))
+        self.inputs, self.outputs, self.scratch = inputs, len(outputs), scratch
+        self.gate_count = len(steps)
+        self._steps = tuple(steps)
+
+    def bind(self, inputs: Sequence[Planes], outputs: Sequence[Planes], scratch: Sequence[Planes]) -> Bound:
+        """The program on these arrays: ``outputs`` from ``inputs``, with ``scratch`` (:attr:`scratch` arrays
+        of the inputs' shape). Inputs are only read. Bind once, run many times: a bound step is a ufunc and
+        its three arrays, with nothing left to look up (NOT is bound as XOR with a row of ones)."""
+        rows = [*inputs, *outputs, *scratch]
+        ones = np.full_like(inputs[0], np.uint64(0xFFFFFFFFFFFFFFFF))
+        return Bound(tuple((np.bitwise_xor, rows[a], ones, rows[out]) if b < 0 else (f, rows[a], rows[b], rows[out])
+                           for f, a, b, out in self._steps))
+
+    def run(self, inputs: Sequence[Planes], outputs: Sequence[Planes], scratch: Sequence[Planes]) -> None:
+        """Write the outputs for ``inputs`` into ``outputs`` (see :meth:`bind`)."""
+        self.bind(inputs, outputs, scratch).run()
+
+
+class Bound:
+    """A :class:`Program` bound to its arrays (:meth:`Program.bind`)."""
+
+    def __init__(self, steps: tuple[tuple[np.ufunc, Planes, Planes, Planes], ...]) -> None:
+        self._steps = steps
+
+    def run(self) -> None:
+        for f, a, b, out in self._steps:
+            f(a, b, out)
