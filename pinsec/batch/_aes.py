@@ -11,6 +11,8 @@ CPU's cache and a round allocates nothing. There is no table look-up and no bran
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Final
 
 import numpy as np
@@ -41,9 +43,15 @@ def sbox(x: Planes) -> Planes:
     return out
 
 
+#: Array operations bound to their arrays, run in order.
+Steps = tuple[Callable[[], object], ...]
+
+
 class _Work:
     """The buffers of one block of ``words`` words: S-box input and output (8 rows of ``bytes_in`` bytes,
-    bit-major), S-box scratch, ShiftRows' output, MixColumns' partial sums and a round key."""
+    bit-major), S-box scratch, ShiftRows' output, MixColumns' partial sums and a round key; and every
+    array operation of a round bound to them once (:func:`functools.partial`), so that a round makes no
+    views and looks nothing up."""
 
     def __init__(self, words: int, bytes_in: int) -> None:
         self.words = words
@@ -54,31 +62,54 @@ class _Work:
         self.shifted = np.empty((8, 16, words), dtype=np.uint64)
         self.t = np.empty((8, 4, 4 * words), dtype=np.uint64)
         self.round_key = np.empty((8, 16, words), dtype=np.uint64)
+        self.shift = partial(np.take, self.sout, _SHIFT_ROWS, 1, self.shifted, "clip")
+        self.mix = self._mix_columns()
+        self.key_rounds = self._key_schedule() if bytes_in == 20 else ()
 
     def state(self) -> Planes:
         """The state, bit-major (8, 16, words): the first 16 bytes of the S-box input."""
         return self.sin[:, :16]
 
-    def substitute_and_shift(self) -> None:
-        """SubBytes (and whatever else is in the S-box input), then ShiftRows into :attr:`shifted`."""
-        self.sbox.run()
-        np.take(self.sout, _SHIFT_ROWS, axis=1, out=self.shifted, mode="clip")
-
-    def mix_columns(self) -> None:
+    def _mix_columns(self) -> Steps:
         """FIPS 197 5.1.3 from :attr:`shifted` into the state, a row of all columns and lanes at a time:
         out_r = 2 s_r + 3 s_(r+1) + s_(r+2) + s_(r+3) = xtime(t_r) + s_(r+1) + t_(r+2), with
         t_r = s_r + s_(r+1); xtime is a shift of the bit rows and 0x1B where bit 7 was set."""
         s = self.shifted.reshape(8, 4, -1).view(np.uint8)  # [bit, row, column and word], bytes: see _BYTES
         t = self.t.view(np.uint8)
         out = self.state().reshape(8, 4, -1).view(np.uint8)
-        for r in range(4):
-            np.bitwise_xor(s[:, r], s[:, (r + 1) % 4], out=t[:, r])
-        for r in range(4):
-            np.bitwise_xor(t[:, (r + 2) % 4], s[:, (r + 1) % 4], out=out[:, r])
-        out[:7] ^= t[1:]  # xtime: bit 7 - k of the result is bit 7 - (k + 1) of t (rows are bit 7 first)
-        out[7] ^= t[0]
-        for row in (3, 4, 6):  # bits 4, 3 and 1: the reduction by x^8 + x^4 + x^3 + x + 1
-            out[row] ^= t[0]
+        xor = np.bitwise_xor
+        steps: list[Callable[[], object]] = [partial(xor, s[:, r], s[:, (r + 1) % 4], t[:, r]) for r in range(4)]
+        steps += [partial(xor, t[:, (r + 2) % 4], s[:, (r + 1) % 4], out[:, r]) for r in range(4)]
+        # xtime: bit 7 - k of the result is bit 7 - (k + 1) of t (rows are bit 7 first), and t's bit 7 (row 0)
+        # into bits 4, 3, 1 and 0 (rows 3, 4, 6, 7): the reduction by x^8 + x^4 + x^3 + x + 1
+        steps += [partial(xor, out[:7], t[1:], out[:7])]
+        steps += [partial(xor, out[rows], t[None, 0], out[rows]) for rows in (slice(3, 5), slice(6, 8))]
+        return tuple(steps)
+
+    def _key_schedule(self) -> tuple[tuple[Steps, Steps], ...]:
+        """Per round of AES-128: RotWord of the last key word into the S-box input's bytes 16-19 (column 3,
+        rows 1, 2, 3, 0), and after the S-box: w'0 = w0 ^ SubWord ^ Rcon, w'i = w'(i-1) ^ wi."""
+        rk8, sin8 = self.round_key.view(np.uint8), self.sin.view(np.uint8)
+        words = rk8.reshape(8, 4, 4, -1)  # [bit, row, key schedule word, lanes]
+        rot: Steps = (partial(np.copyto, sin8[:, 16:19], rk8[:, 7:16:4]), partial(np.copyto, sin8[:, 19], rk8[:, 3]))
+        xor = np.bitwise_xor
+        first: Steps = (partial(xor, words[:, :, 0], self.sout[:, 16:].view(np.uint8), words[:, :, 0]),)
+        chain: Steps = tuple(partial(xor, words[:, :, i], words[:, :, i - 1], words[:, :, i]) for i in (1, 2, 3))
+        rounds = []
+        for rows in _RCON_ROWS:
+            rcon: Steps = tuple(partial(np.invert, words[row, 0, 0], words[row, 0, 0]) for row in rows)
+            rounds.append((rot, first + rcon + chain))
+        return tuple(rounds)
+
+    def substitute_and_shift(self) -> None:
+        """SubBytes (and whatever else is in the S-box input), then ShiftRows into :attr:`shifted`."""
+        self.sbox.run()
+        self.shift()
+
+    def mix_columns(self) -> None:
+        """MixColumns from :attr:`shifted` into the state."""
+        for step in self.mix:
+            step()
 
 
 def _bit_major_into(planes: Planes, out: Planes) -> None:
@@ -99,18 +130,14 @@ def _encrypt_128(block: Planes, key: Planes, out: Planes, work: _Work) -> None:
     _bit_major_into(key, rk)
     _bit_major_into(block, state)
     # the rest on uint8 views of the same memory (see _BYTES): [bit, row, key schedule word, lanes] for words
-    rk8, state8, sin8 = rk.view(np.uint8), state.view(np.uint8), work.sin.view(np.uint8)
-    words = rk8.reshape(8, 4, 4, -1)
+    rk8, state8 = rk.view(np.uint8), state.view(np.uint8)  # bytes: see _BYTES
     state8 ^= rk8
-    for r in range(10):
-        sin8[:, 16:19] = rk8[:, 7:16:4]  # RotWord of the last key word (column 3, rows 1, 2, 3, 0)
-        sin8[:, 19] = rk8[:, 3]
+    for r, (before, after) in enumerate(work.key_rounds):
+        for step in before:
+            step()
         work.substitute_and_shift()
-        words[:, :, 0] ^= work.sout[:, 16:].view(np.uint8)
-        for row in _RCON_ROWS[r]:
-            np.invert(words[row, 0, 0], out=words[row, 0, 0])
-        for i in (1, 2, 3):  # w'0 = w0 ^ t, w'i = w'(i-1) ^ wi
-            words[:, :, i] ^= words[:, :, i - 1]
+        for step in after:
+            step()
         if r < 9:
             work.mix_columns()
             state8 ^= rk8

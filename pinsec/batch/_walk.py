@@ -9,6 +9,7 @@ discarded with a mask (:func:`keep`), not branched around.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterator
 
 import numpy as np
@@ -69,4 +70,4 @@ def answer(parts: list[Planes], order: npt.NDArray[np.intp], n: int, length: int
     keys[order] = np.concatenate([from_planes(p, n) for p in parts], axis=1)
     raw = keys[:, :length].tobytes()
     keys.fill(0)
-    return [raw[length * i:length * (i + 1)] for i in range(n)]
+    return [key for (key,) in struct.iter_unpack(f"{length}s", raw)]  # half the time of slicing in a loop
