@@ -23,7 +23,7 @@ import numpy.typing as npt
 from .. import _crypto
 from ..dukpt.aes import BDK_KEY_TYPES, KeyType, KeyUsage, derivation_data
 from . import _aes, in_chunks, threads
-from ._ksn_table import KsnTable, byte_table, counters_in_use
+from ._ksn_table import KsnTable, byte_table, counters_in_use, distinct
 from ._planes import Planes, to_planes
 from ._walk import answer, be_bytes, by_weight, constant, keep, steps
 
@@ -39,12 +39,13 @@ def faster_than_one_by_one(lanes: int, devices: int) -> bool:
     of ``devices`` distinct devices.
 
     ``benchmarks/compare.py batch`` prints both paths' times by batch size and shape; on the 2-core
-    reference machine the walk (OpenSSL's AES with a new key at every step) costs about 125 us per device
-    and 20 us per further KSN of a device, and this engine about 30 ms per call and 12 us per lane: the
-    crossing is some 300 KSNs of distinct devices, 3,000 of one device.
+    reference machine the walk (OpenSSL's AES with a new key at every step) costs about 56 us per device
+    and 10 us per further KSN of a device, and this engine about 12 ms per call (the S-box program's array
+    calls, whatever the lanes) and 2.3 us per lane: the crossing is some 220 KSNs of distinct devices,
+    1,500 of one device (measured: the engine already wins at 1,024 of one device).
     """
-    walk = 125 * devices + 20 * (lanes - devices)
-    return 30_000 + 12 * lanes < walk
+    walk = 56 * devices + 10 * (lanes - devices)
+    return 12_000 + 2.3 * lanes < walk
 
 
 def _heads(usage: int, key_type: KeyType) -> list[Planes]:
@@ -85,7 +86,7 @@ def counters_valid(table: KsnTable) -> bool:
 
 def devices(table: KsnTable) -> int:
     """How many distinct initial key IDs the table holds."""
-    return int(np.unique(np.ascontiguousarray(table[:, :8]).view(">u8")).size)
+    return distinct(table[:, :8])
 
 
 def derive_working_keys(bdk: bytes, ksns: Sequence[tuple[bytes, int]], usage: KeyUsage,

@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from .. import _crypto
 from . import _des, in_chunks, threads
-from ._ksn_table import KsnTable, byte_table, counters_in_use
+from ._ksn_table import KsnTable, byte_table, counters_in_use, distinct
 from ._planes import Planes, to_planes
 from ._walk import answer, be_bytes, by_weight, constant, keep, steps
 
@@ -83,7 +83,7 @@ def devices(table: KsnTable) -> int:
     """How many distinct devices (KSNs without their counter) the table holds."""
     heads = np.ascontiguousarray(table[:, :8])
     heads[:, 7] &= 0xE0
-    return int(np.unique(heads.view(">u8")).size)
+    return distinct(heads)
 
 
 def derive_working_keys(bdk: bytes, ksns: Sequence[int], usage: int, one_way: bool) -> list[bytes]:
