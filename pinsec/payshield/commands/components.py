@@ -8,7 +8,7 @@ from __future__ import annotations
 from ...keys import KeyHandle
 from ..fields import CommandError
 from ..request import Request
-from .keys import _kcv, _key_type, _scheme, _usage
+from .key_fields import check_value, default_usage, key_scheme, key_type_code
 from .registry import command
 
 
@@ -20,7 +20,7 @@ def _components(req: Request, count: str, plain: int, *, error: str = "15") -> l
 
 
 def _formed(req: Request, components: list[str], key_type: str) -> KeyHandle:
-    return req.keep(req.hsm.form_lmk_key_from_components(components, key_type=key_type, usage=_usage(key_type)))
+    return req.keep(req.hsm.form_lmk_key_from_components(components, key_type=key_type, usage=default_usage(key_type)))
 
 
 @command("A4")
@@ -29,8 +29,8 @@ def a4(req: Request) -> str:
     LMK as that key type). The key under LMK, KCV (6 H)."""
     f = req.fields
     count = f.text(1, "number of components")
-    key_type = _key_type(f.text(3, "key type"))
-    scheme = _scheme(f.text(1, "key scheme (LMK)"))
+    key_type = key_type_code(f.text(3, "key type"))
+    scheme = key_scheme(f.text(1, "key scheme (LMK)"))
     components = _components(req, count, 32, error="03")
     f.end()
     key = _formed(req, components, key_type)
@@ -50,8 +50,8 @@ def _zmk_from(req: Request, components: list[str], as_they_came: bool) -> str:
     came = components[0][0] if len(components[0]) == 33 else ""
     letter = scheme if scheme != "0" else (came if as_they_came else "X")
     key = _formed(req, components, "000")
-    out = req.hsm.lmk_key(key, key_type="000", scheme=_scheme(letter or "X"))
-    return (out if letter else out[1:]) + _kcv(req, key, kcv_type)
+    out = req.hsm.lmk_key(key, key_type="000", scheme=key_scheme(letter or "X"))
+    return (out if letter else out[1:]) + check_value(req, key, kcv_type)
 
 
 @command("GY")

@@ -10,28 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from ...hsm.variant_policy import KEY_TYPES
 from ...keys import KeyAttributes, KeyHandle
 from ..fields import CommandError
 from ..request import Request
+from .key_fields import check_value, default_usage, key_scheme, key_type_code
 from .registry import command
-
-
-def _key_type(code: str) -> str:
-    if code.upper() not in KEY_TYPES:
-        raise CommandError("04", "key type code")
-    return code.upper()
-
-
-def _usage(key_type: str) -> str:
-    """The usage a key of ``key_type`` takes when the command does not say (its first, in TR-31 order)."""
-    return sorted(KEY_TYPES[key_type][1])[0]
-
-
-def _scheme(letter: str) -> str:
-    if letter not in ("X", "U", "Y", "T"):
-        raise CommandError("26", "key scheme")
-    return letter
 
 
 def _kek(req: Request, text: str, flag: str) -> KeyHandle:
@@ -39,12 +22,6 @@ def _kek(req: Request, text: str, flag: str) -> KeyHandle:
     if flag not in ("0", "1"):
         raise CommandError("15", "ZMK/TMK flag")
     return req.key(text, key_type="000" if flag == "0" else "002", usage="K0")
-
-
-def _kcv(req: Request, key: KeyHandle, kcv_type: str) -> str:
-    if kcv_type not in ("0", "1"):
-        raise CommandError("15", "key check value type")
-    return req.hsm.check_value(key, length=8 if kcv_type == "0" else 3)
 
 
 @command("A0")
@@ -59,15 +36,15 @@ def a0(req: Request) -> str:
     key_type_field = f.text(3, "key type")
     if f.peek() == "S":
         return _a0_key_block(req, mode, key_type_field)
-    key_type = _key_type(key_type_field)
-    lmk_scheme = _scheme(f.text(1, "key scheme (LMK)"))
+    key_type = key_type_code(key_type_field)
+    lmk_scheme = key_scheme(f.text(1, "key scheme (LMK)"))
     kek = kek_scheme = None
     if mode == "1":
         flag = f.text(1, "ZMK/TMK flag") if f.optional(";") else "0"
         kek = _kek(req, f.key("ZMK/TMK"), flag)
-        kek_scheme = _scheme(f.text(1, "key scheme (ZMK)"))
+        kek_scheme = key_scheme(f.text(1, "key scheme (ZMK)"))
     f.end()
-    key = req.keep(req.hsm.generate_lmk_key(key_type=key_type, usage=_usage(key_type),
+    key = req.keep(req.hsm.generate_lmk_key(key_type=key_type, usage=default_usage(key_type),
                                             length=24 if lmk_scheme in "TY" else 16))
     out = req.hsm.lmk_key(key, key_type=key_type, scheme=lmk_scheme)
     if kek is not None and kek_scheme is not None:
@@ -105,12 +82,12 @@ def _a0_key_block(req: Request, mode: str, key_type: str) -> str:
 def a6(req: Request) -> str:
     """Import a key: key type, ZMK, key under the ZMK, LMK scheme. Key under LMK, KCV (6 H)."""
     f = req.fields
-    key_type = _key_type(f.text(3, "key type"))
+    key_type = key_type_code(f.text(3, "key type"))
     zmk = _kek(req, f.key("ZMK"), "0")
     wrapped = f.key("key under ZMK")
-    scheme = _scheme(f.text(1, "key scheme (LMK)"))
+    scheme = key_scheme(f.text(1, "key scheme (LMK)"))
     f.end()
-    key = req.key_under(wrapped, kek=zmk, key_type=key_type, usage=_usage(key_type))
+    key = req.key_under(wrapped, kek=zmk, key_type=key_type, usage=default_usage(key_type))
     return req.hsm.lmk_key(key, key_type=key_type, scheme=scheme) + req.hsm.check_value(key, length=3)
 
 
@@ -119,11 +96,11 @@ def a8(req: Request) -> str:
     """Export a key: key type, optional ``;`` + ZMK/TMK flag, ZMK/TMK, key under LMK, ZMK scheme. Key under
     the ZMK, KCV (6 H)."""
     f = req.fields
-    key_type = _key_type(f.text(3, "key type"))
+    key_type = key_type_code(f.text(3, "key type"))
     flag = f.text(1, "ZMK/TMK flag") if f.optional(";") else "0"
     kek = _kek(req, f.key("ZMK/TMK"), flag)
-    key = req.key(f.key("key"), key_type=key_type, usage=_usage(key_type), source=False)
-    scheme = _scheme(f.text(1, "key scheme (ZMK)"))
+    key = req.key(f.key("key"), key_type=key_type, usage=default_usage(key_type), source=False)
+    scheme = key_scheme(f.text(1, "key scheme (ZMK)"))
     f.end()
     return req.hsm.export_key_under_kek(key, kek=kek, scheme=scheme) + req.hsm.check_value(key, length=3)
 
@@ -138,9 +115,9 @@ def bu(req: Request) -> str:
     if length_flag not in ("0", "1", "2"):
         raise CommandError("05", "key length flag")
     text = f.key("key")
-    key_type = _key_type(f.text(3, "key type") if code == "FF" and f.optional(";") else "0" + code)
+    key_type = key_type_code(f.text(3, "key type") if code == "FF" and f.optional(";") else "0" + code)
     f.end()
-    key = req.key(text, key_type=key_type, usage=_usage(key_type))
+    key = req.key(text, key_type=key_type, usage=default_usage(key_type))
     if key.length != {"0": 8, "1": 16, "2": 24}[length_flag]:
         raise CommandError("27", "key length flag does not match the key")
     return req.hsm.check_value(key, length=8)
@@ -167,7 +144,7 @@ def _from_zmk(req: Request, key_type: str, usage: str) -> str:
     schemes, kcv_type = _translate_options(req)
     f.end()
     key = req.key_under(wrapped, kek=zmk, key_type=key_type, usage=usage)
-    return req.hsm.lmk_key(key, key_type=key_type, scheme=_scheme(schemes[1])) + _kcv(req, key, kcv_type)
+    return req.hsm.lmk_key(key, key_type=key_type, scheme=key_scheme(schemes[1])) + check_value(req, key, kcv_type)
 
 
 def _to_zmk(req: Request, key_type: str, usage: str) -> str:
@@ -177,7 +154,7 @@ def _to_zmk(req: Request, key_type: str, usage: str) -> str:
     key = req.key(f.key("key"), key_type=key_type, usage=usage, source=False)
     schemes, kcv_type = _translate_options(req)
     f.end()
-    return req.hsm.export_key_under_kek(key, kek=zmk, scheme=_scheme(schemes[0])) + _kcv(req, key, kcv_type)
+    return req.hsm.export_key_under_kek(key, kek=zmk, scheme=key_scheme(schemes[0])) + check_value(req, key, kcv_type)
 
 
 def _register(code: str, impl: Callable[[Request, str, str], str], key_type: str, usage: str, what: str) -> None:
@@ -231,11 +208,11 @@ def _generate_under_zmk(req: Request, key_type: str, usage: str) -> str:
     zmk = _kek(req, f.key("ZMK"), "0")
     schemes, kcv_type = _translate_options(req)
     f.end()
-    lmk_scheme, zmk_scheme = _scheme(schemes[1]), _scheme(schemes[0])
+    lmk_scheme, zmk_scheme = key_scheme(schemes[1]), key_scheme(schemes[0])
     key = req.keep(req.hsm.generate_lmk_key(key_type=key_type, usage=usage,
                                             length=24 if lmk_scheme in "TY" else 16))
     return (req.hsm.export_key_under_kek(key, kek=zmk, scheme=zmk_scheme)
-            + req.hsm.lmk_key(key, key_type=key_type, scheme=lmk_scheme) + _kcv(req, key, kcv_type))
+            + req.hsm.lmk_key(key, key_type=key_type, scheme=lmk_scheme) + check_value(req, key, kcv_type))
 
 
 @command("IA")
@@ -268,7 +245,7 @@ def ka(req: Request) -> str:
         f.text(2, "reserved")
         kcv_type = f.text(1, "key check value type")
     f.end()
-    return _kcv(req, req.key(text, key_type=key_type, usage=_usage(key_type)), kcv_type)
+    return check_value(req, req.key(text, key_type=key_type, usage=default_usage(key_type)), kcv_type)
 
 
 def _new_under_current(req: Request, key_type: str, usage: str, third: str, allowed: tuple[str, ...]) -> str:
@@ -285,8 +262,8 @@ def _new_under_current(req: Request, key_type: str, usage: str, third: str, allo
     f.end()
     key = req.keep(req.hsm.generate_lmk_key(key_type=key_type, usage=usage,
                                             length=24 if schemes[1] in "TY" else 16))
-    return (req.hsm.export_key_under_kek(key, kek=current, scheme=_scheme(schemes[0]))
-            + req.hsm.lmk_key(key, key_type=key_type, scheme=_scheme(schemes[1])))
+    return (req.hsm.export_key_under_kek(key, kek=current, scheme=key_scheme(schemes[0]))
+            + req.hsm.lmk_key(key, key_type=key_type, scheme=key_scheme(schemes[1])))
 
 
 @command("HC")
@@ -311,7 +288,7 @@ def bi(req: Request) -> str:
     lmk_scheme = "U"
     if f.optional(";"):
         f.text(1, "key scheme (ZMK), reserved")
-        lmk_scheme = _scheme(f.text(1, "key scheme (LMK)"))
+        lmk_scheme = key_scheme(f.text(1, "key scheme (LMK)"))
         if f.text(1, "key check value type") not in ("0", "1"):
             raise CommandError("15", "key check value type")
     f.end()
@@ -324,9 +301,9 @@ def b0(req: Request) -> str:
     """Translate a key to another key scheme: key type (3), the key under LMK, the new LMK scheme (X, U for a
     double-length key; Y, T for triple). The key under LMK in the new scheme."""
     f = req.fields
-    key_type = _key_type(f.text(3, "key type"))
-    key = req.key(f.key("key"), key_type=key_type, usage=_usage(key_type))
-    scheme = _scheme(f.text(1, "key scheme (LMK)"))
+    key_type = key_type_code(f.text(3, "key type"))
+    key = req.key(f.key("key"), key_type=key_type, usage=default_usage(key_type))
+    scheme = key_scheme(f.text(1, "key scheme (LMK)"))
     f.end()
     return req.hsm.lmk_key(key, key_type=key_type, scheme=scheme)
 
@@ -339,7 +316,7 @@ def _to_tmk(req: Request, key_type: str, usage: str) -> str:
     text = f.key("key")
     key = req.key(text, key_type=key_type, usage=usage, source=False)
     f.end()
-    return req.hsm.export_key_under_kek(key, kek=tmk, scheme=_scheme(text[:1]))
+    return req.hsm.export_key_under_kek(key, kek=tmk, scheme=key_scheme(text[:1]))
 
 
 @command("AE")

@@ -1,0 +1,36 @@
+"""Fields that many key commands read the same way: a key type code, a key scheme, a key check value type,
+and the usage a key type takes when the command does not say. Each refuses a bad value with the error code
+the host command manuals give for it."""
+
+from __future__ import annotations
+
+from ...hsm.variant_policy import KEY_TYPES
+from ...keys import KeyHandle
+from ..fields import CommandError
+from ..request import Request
+
+
+def key_type_code(code: str) -> str:
+    """A key type code of the variant LMK's table (000 ZMK, 001 ZPK, 002 TPK/TMK/PVK, ...): error 04 else."""
+    if code.upper() not in KEY_TYPES:
+        raise CommandError("04", "key type code")
+    return code.upper()
+
+
+def default_usage(key_type: str) -> str:
+    """The usage a key of ``key_type`` takes when the command does not say (its first, in TR-31 order)."""
+    return sorted(KEY_TYPES[key_type][1])[0]
+
+
+def key_scheme(letter: str) -> str:
+    """A key scheme the variant LMK writes: X, U, Y or T (error 26 else)."""
+    if letter not in ("X", "U", "Y", "T"):
+        raise CommandError("26", "key scheme")
+    return letter
+
+
+def check_value(req: Request, key: KeyHandle, kcv_type: str) -> str:
+    """The key check value a key check value type field asks for: 0 for 16 H, 1 for 6 H (error 15 else)."""
+    if kcv_type not in ("0", "1"):
+        raise CommandError("15", "key check value type")
+    return req.hsm.check_value(key, length=8 if kcv_type == "0" else 3)
