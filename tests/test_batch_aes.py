@@ -38,10 +38,14 @@ def test_the_sbox_on_all_inputs() -> None:
 
 def test_the_gf16_inverse_circuit() -> None:
     assert (ROOT / "pinsec/batch/_gf16_inverse.py").read_text() == _synth.gf16_module_source()
-    for v in range(16):
-        rows = [np.uint64((v >> k) & 1) for k in range(4)]
-        out = sum((int(b) & 1) << k for k, b in enumerate(_gf16_inverse.gf16_inverse(*rows)))
+    undo_out = {_tower.apply(_gf16_inverse.OUT, x): x for x in range(16)}
+    for v in range(16):  # rows of IN v in, rows of OUT inv(v) out
+        y = _tower.apply(_gf16_inverse.IN, v)
+        rows = [np.uint64((y >> k) & 1) for k in range(4)]
+        out = undo_out[sum((int(b) & 1) << k for k, b in enumerate(_gf16_inverse.gf16_inverse(*rows)))]
         assert out == 0 if v == 0 else _tower.gf16_mul(v, out) == 1, v
+    assert len({_tower.apply(_gf16_inverse.IN, x) for x in range(16)}) == 16  # both bases invertible
+    assert len(undo_out) == 16
 
 
 def test_the_fips197_appendix_c_examples() -> None:
