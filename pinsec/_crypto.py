@@ -85,6 +85,15 @@ def xor(a: bytes, b: bytes) -> bytes:
     return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(n, "big")
 
 
+def adjust_parity(key: bytes) -> bytes:
+    """Set odd parity on every byte of a DES/TDES key (the low bit of each byte), as key generation does.
+
+    >>> adjust_parity(bytes(8)).hex()
+    '0101010101010101'
+    """
+    return bytes(b & 0xFE | (bin(b >> 1).count("1") + 1) % 2 for b in key)
+
+
 def check_tdes_key(key: bytes, *, allow_single: bool = False, what: str = "key") -> bytes:
     """Validate a TDES key (16 or 24 bytes; 8 with ``allow_single``) and return its 24-byte form."""
     if not isinstance(key, (bytes, bytearray, memoryview)):

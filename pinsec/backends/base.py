@@ -49,6 +49,7 @@ OPERATIONS = (
     "verify_pin",
     "generate_pin",
     "card_verification_value",
+    "emv_cryptogram",
 )
 
 
@@ -220,3 +221,12 @@ class Backend(Protocol):
         ...
 
     def card_verification_value(self, key: KeyHandle, pan: str, expiry: str, service_code: str) -> str: ...
+
+    def emv_cryptogram(self, key: KeyHandle, pan_block: bytes, session: bytes | None, data: bytes) -> bytes:
+        """The application cryptogram of ``data`` under the card key derived from the issuer master key
+        ``key`` (EMV option A) or, with ``session`` (R), under the common session key from R."""
+        ...
+
+    def emv_arpc(self, key: KeyHandle, pan_block: bytes, arqc: bytes, arc: bytes) -> bytes:
+        """ARPC method 1 under the card key derived from ``key``. The Hsm asks only for a verified ARQC."""
+        ...

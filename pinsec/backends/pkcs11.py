@@ -63,8 +63,8 @@ LABELS_OBJECT: Final = "pinsec:labels"
 _HYBRID: Final = (
     "import_key_block", "export_key_block", "export_clear_key", "encrypt_pin", "translate_pin",
     "translate_pin_dukpt", "check_pin", "pin_verification_value", "verify_pin", "generate_pin",
-    "card_verification_value", "derive_dukpt_key:T", "generate_mac:iso9797-1-alg3", "verify_mac:iso9797-1-alg3",
-    "generate_mac:dukpt-T", "verify_mac:dukpt-T", "derive_dukpt_key:A-TDES",
+    "card_verification_value", "emv_cryptogram", "derive_dukpt_key:T", "generate_mac:iso9797-1-alg3",
+    "verify_mac:iso9797-1-alg3", "generate_mac:dukpt-T", "verify_mac:dukpt-T", "derive_dukpt_key:A-TDES",
 )
 
 
@@ -443,6 +443,12 @@ class Pkcs11Backend:
 
     def card_verification_value(self, key: KeyHandle, pan: str, expiry: str, service_code: str) -> str:
         return self._host("card_verification_value").card_verification_value(key, pan, expiry, service_code)
+
+    def emv_cryptogram(self, key: KeyHandle, pan_block: bytes, session: bytes | None, data: bytes) -> bytes:
+        return self._host("emv_cryptogram").emv_cryptogram(key, pan_block, session, data)
+
+    def emv_arpc(self, key: KeyHandle, pan_block: bytes, arqc: bytes, arc: bytes) -> bytes:
+        return self._host("emv_cryptogram").emv_arpc(key, pan_block, arqc, arc)
 
     # -------------------------------------------------------------------------------------- AES DUKPT
 

@@ -19,7 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, NoReturn
 
-from .. import _crypto, kcv, mac, pin, pinblock, tr31
+from .. import _crypto, emv, kcv, mac, pin, pinblock, tr31
+from .._crypto import adjust_parity
 from .._rsa import WrappingKey
 from ..errors import (
     DataError,
@@ -38,15 +39,6 @@ from .rsa_import import RsaImportSupport
 from .variant import VariantLmkSupport
 
 __all__ = ["SoftwareBackend", "adjust_parity", "check_not_degenerate", "check_value"]
-
-
-def adjust_parity(key: bytes) -> bytes:
-    """Set odd parity on every byte of a DES/TDES key (the low bit of each byte), as key generation does.
-
-    >>> adjust_parity(bytes(8)).hex()
-    '0101010101010101'
-    """
-    return bytes(b & 0xFE | (bin(b >> 1).count("1") + 1) % 2 for b in key)
 
 
 def check_value(material: bytes, algorithm: str) -> str:
@@ -405,6 +397,15 @@ class SoftwareBackend(VariantLmkSupport, RsaImportSupport):
 
     def card_verification_value(self, key: KeyHandle, pan: str, expiry: str, service_code: str) -> str:
         return pin.cvv(self._material(key), pan, expiry, service_code)
+
+    def emv_cryptogram(self, key: KeyHandle, pan_block: bytes, session: bytes | None, data: bytes) -> bytes:
+        card_key = emv.derive_icc_master_key(self._material(key), pan_block)
+        if session is not None:
+            card_key = emv.derive_session_key(card_key, session)
+        return emv.application_cryptogram(card_key, data)
+
+    def emv_arpc(self, key: KeyHandle, pan_block: bytes, arqc: bytes, arc: bytes) -> bytes:
+        return emv.arpc_method_1(emv.derive_icc_master_key(self._material(key), pan_block), arqc, arc)
 
     # ------------------------------------------------------------------------------------------ data
 

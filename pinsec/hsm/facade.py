@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from ._core import BackendInfo
 from .data_ops import _DataOps
+from .emv_ops import _EmvOps
 from .key_ops import _KeyOps
 from .lmk_ops import _LmkOps
 from .mac_ops import _MacOps
@@ -33,7 +34,7 @@ from .rsa_ops import _RsaOps
 __all__ = ["BackendInfo", "Hsm"]
 
 
-class Hsm(_KeyOps, _RsaOps, _LmkOps, _PinOps, _MacOps, _DataOps):
+class Hsm(_KeyOps, _RsaOps, _LmkOps, _PinOps, _MacOps, _DataOps, _EmvOps):
     """A payment HSM: keys live in a backend and callers hold opaque :class:`KeyHandle` objects.
 
     The default state takes and gives no clear key or PIN; a test rig opens the Authorised state:

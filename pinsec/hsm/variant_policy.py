@@ -34,10 +34,11 @@ KEY_TYPES: Final[dict[str, tuple[str, frozenset[str]]]] = {
     "00A": ("ZEK", frozenset({"D0"})),
     "00B": ("DEK", frozenset({"D0"})),
     "402": ("CVK", frozenset({"C0"})),
+    "109": ("MK-AC", frozenset({"E0"})),
 }
 #: The mode of use a key of each usage has when it comes in under a variant key type.
 _MODES: Final = {"K0": "B", "P0": "B", "V1": "C", "V2": "C", "M0": "C", "M1": "C", "M3": "C", "B0": "X",
-                 "D0": "B", "C0": "C"}
+                 "D0": "B", "C0": "C", "E0": "X"}
 
 
 def check_usage(key_type: str, usage: str) -> None:

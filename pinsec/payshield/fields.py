@@ -57,6 +57,10 @@ class Fields:
             raise CommandError("15", f"{what} is not hex")
         return value.upper()
 
+    def binary(self, n: int, what: str) -> bytes:
+        """A binary field of ``n`` bytes (each byte one latin-1 character of the body)."""
+        return self._take(n, what).encode("latin-1")
+
     def remaining(self) -> int:
         return len(self._text) - self._at
 

@@ -9,7 +9,7 @@ import logging
 
 from ..errors import PinsecError
 from ..hsm import Hsm
-from .commands import COMMANDS
+from .commands import BINARY, COMMANDS
 from .errors import error_code
 from .fields import CommandError
 from .request import Request
@@ -35,6 +35,14 @@ def _trailer(body: str) -> str | None:
     return None if at < 0 or len(body) - at - 1 > 32 else body[at + 1:]
 
 
+def _failed_trailer(code: str, request: Request, body: str) -> str | None:
+    """The trailer to echo with an error: the one the fields reached, else a guess from the end of the
+    body; none for a command whose binary fields may hold X'19 anywhere."""
+    if request.fields.trailer is not None:
+        return request.fields.trailer
+    return None if code in BINARY else _trailer(body)
+
+
 def answer(hsm: Hsm, message: bytes, header_length: int) -> bytes:
     """The response message (without its length prefix) to one command message (without its prefix).
 
@@ -58,12 +66,12 @@ def answer(hsm: Hsm, message: bytes, header_length: int) -> bytes:
         fields = handler(request)
         error, trailer = "00", request.fields.trailer
     except CommandError as exc:
-        error, fields, trailer = exc.code, "", _trailer(body)
+        error, fields, trailer = exc.code, "", _failed_trailer(code, request, body)
     except PinsecError as exc:
-        error, fields, trailer = error_code(exc), "", _trailer(body)
+        error, fields, trailer = error_code(exc), "", _failed_trailer(code, request, body)
     except Exception:  # never let one command take the server down
         _log.exception("host command %s failed unexpectedly", code)
-        error, fields, trailer = "41", "", _trailer(body)
+        error, fields, trailer = "41", "", _failed_trailer(code, request, body)
     finally:
         request.close()
     return _reply(header, reply, error, fields, trailer)

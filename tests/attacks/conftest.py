@@ -52,6 +52,7 @@ def make_world(backend: Backend) -> World:
     w.plant("tdes_kbpk", TDES_KBPK, "K1", "T", "B")
     w.plant("ibm_pvk", PVK, "V1", "T", "C")
     w.plant("visa_pvk", PVK, "V2", "T", "C")
+    w.plant("mk_ac", TDES_TEST_KEY, "E0", "T", "X")  # an issuer master key for application cryptograms
     return w
 
 

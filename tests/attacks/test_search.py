@@ -29,7 +29,7 @@ from hypothesis.stateful import (
 )
 
 import pinsec
-from pinsec import KeyAttributes, KeyHandle, pinblock
+from pinsec import KeyAttributes, KeyHandle, _crypto, emv, pinblock
 from pinsec.backends import Backend
 from pinsec.dukpt import aes as aes_dukpt
 from pinsec.dukpt import tdes as tdes_dukpt
@@ -45,14 +45,27 @@ ATTRIBUTES = [KeyAttributes(*a) for a in (
     ("P0", "T", "B", "00", "E"), ("P0", "A", "B", "00", "E"), ("P0", "T", "E"), ("P0", "A", "D"),
     ("K1", "A", "B", "00", "E"), ("K1", "T", "B", "00", "E"), ("K0", "A", "B"), ("M3", "T", "C", "00", "E"),
     ("M6", "A", "C"), ("B0", "T", "X"), ("B0", "A", "X", "00", "E"), ("V1", "T", "C"), ("V2", "T", "C"),
-    ("D0", "A", "B", "00", "E"),
+    ("D0", "A", "B", "00", "E"), ("E0", "T", "X"),
 )]
+# An EMV card: the derived card and session keys must not come out either (an ARPC for a chosen ARQC would
+# be the card key's TDES of MasterCard's session key derivation data: a session key half)
+EMV_PAN_BLOCK, EMV_ATC, EMV_UN = emv.pan_block(PANS[0], "01"), bytes.fromhex("001C"), bytes.fromhex("1A2B3C4D")
 
 
 def _clear_keys(backend: Backend) -> list[bytes]:
-    """Every clear key the backend holds, read from its private records (test-only access)."""
+    """Every clear key the backend holds, read from its private records (test-only access), and for each
+    issuer master key (E0) the card key and session keys of the EMV card the search uses."""
     software = getattr(backend, "_shadow", None) or backend
-    return [bytes(e.material) for e in software._keys.values()]  # type: ignore[attr-defined]
+    keys = [bytes(e.material) for e in software._keys.values()]  # type: ignore[attr-defined]
+    for e in software._keys.values():  # type: ignore[attr-defined]
+        if e.stored.attributes.usage == "E0" and len(e.material) == 16:
+            card = emv.derive_icc_master_key(bytes(e.material), EMV_PAN_BLOCK)
+            for r in (emv.common_session_data(EMV_ATC), emv.mastercard_session_data(EMV_ATC, EMV_UN)):
+                halves = [r[:2] + bytes([side]) + r[3:] for side in (0xF0, 0x0F)]
+                raw = _crypto.tdes_ecb_encrypt(card, b"".join(halves))  # before parity is set: as an oracle gives it
+                keys += [emv.derive_session_key(card, r), raw]
+            keys.append(card)
+    return keys
 
 
 def _planted_blocks() -> list[tuple[bytes, int, str, str | None, str]]:
@@ -190,6 +203,18 @@ def machine_for(factory: Callable[[], Backend]) -> type[RuleBasedStateMachine]:
             # data keys on anything: PIN blocks, and their DUKPT data variants on terminal blocks
             crypt = self.hsm.decrypt_data if decrypt else self.hsm.encrypt_data
             self._call(lambda: crypt(key, item[0], mode=mode, ksn=ksn))
+
+        @rule(key=keys, session=st.sampled_from(["none", "common", "mastercard"]),
+              arc=st.binary(min_size=2, max_size=2), chosen=st.sampled_from([0xF0, 0x0F, None]),
+              data=st.binary(min_size=1, max_size=40))
+        def emv_cryptogram(self, key: KeyHandle, session: str, arc: bytes, chosen: int | None, data: bytes) -> None:
+            # an ARQC chosen so that ARQC XOR ARC is MasterCard's session key derivation block (left or right)
+            r = bytearray(emv.mastercard_session_data(EMV_ATC, EMV_UN))
+            arqc = bytes(8) if chosen is None else bytes(x ^ y for x, y in zip(
+                bytes(r[:2]) + bytes([chosen]) + bytes(r[3:]), arc + bytes(6), strict=True))
+            self._call(lambda: self.hsm.verify_arqc(key, arqc, pan_block=EMV_PAN_BLOCK, data=data,
+                                                    session_key=session,  # type: ignore[arg-type]
+                                                    atc=EMV_ATC, unpredictable_number=EMV_UN, arc=arc))
 
         @rule(key=keys)
         def kcv(self, key: KeyHandle) -> None:

@@ -7,9 +7,10 @@ from . import cards as cards
 from . import components as components
 from . import cvk as cvk
 from . import data as data
+from . import emv as emv
 from . import keys as keys
 from . import macs as macs
 from . import pins as pins
-from .registry import COMMANDS, Handler
+from .registry import BINARY, COMMANDS, Handler
 
-__all__ = ["COMMANDS", "Handler"]
+__all__ = ["BINARY", "COMMANDS", "Handler"]

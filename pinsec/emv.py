@@ -1,0 +1,114 @@
+"""EMV issuer cryptography with clear keys: the card's master key, session keys, application cryptograms
+(ARQC, TC, AAC) and ARPC method 1, as EMV 4.4 Book 2 Annex A1 and section 8.2 define them for TDES.
+
+* :func:`pan_block` (Annex A1.4.1, option A): the rightmost 16 digits of PAN || PAN sequence number
+  (``00`` when the card has none), zeros on the left when shorter, as 8 bytes of BCD. The payShield KQ
+  command takes this block ready-made ("pre-formatted PAN/PAN sequence number").
+* :func:`derive_icc_master_key` (A1.4.1): the issuer master key enciphers the block and its complement;
+  the two halves, with odd parity, are the card's master key MK.
+* :func:`derive_session_key` (A1.3.1, the common session key derivation): the key enciphers the
+  diversification value R with its third byte set to F0 (left half) and 0F (right half). R is
+  ATC || 00 00 00 00 00 00 for the common session key of EMV CSK cards, and ATC || 00 00 || UN for
+  MasterCard's session key derivation of M/Chip 2 cards (the KQ command's scheme 1).
+* :func:`application_cryptogram` (A1.2.1): ISO/IEC 9797-1 MAC algorithm 3 with DES, the data padded with
+  zeros to whole blocks (nothing added to whole blocks: the issuer's host adds a scheme's 80 pad, as the
+  KQ command expects).
+* :func:`arpc_method_1` (8.2.1): TDES of ARQC XOR (ARC || 00 ... 00).
+
+These functions hold keys in clear: for the host side of a test rig or a card personalisation check.
+Through an :class:`~pinsec.Hsm` the issuer master key stays inside (:meth:`~pinsec.Hsm.verify_arqc`).
+
+>>> imk = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
+>>> mk = derive_icc_master_key(imk, pan_block("12345678901234567", "01"))
+>>> mk.hex().upper()
+'73AD54688CEF2934B0979857E3C719F1'
+"""
+
+from __future__ import annotations
+
+from . import _crypto, mac
+from .errors import DataError
+
+__all__ = [
+    "application_cryptogram",
+    "arpc_method_1",
+    "common_session_data",
+    "derive_icc_master_key",
+    "derive_session_key",
+    "mastercard_session_data",
+    "pan_block",
+]
+
+
+def _sized(value: object, size: int, field: str) -> bytes:
+    if not isinstance(value, (bytes, bytearray)) or len(value) != size:
+        raise DataError(f"{field} is {size} bytes", field=field)
+    return bytes(value)
+
+
+def _double_length(key: object, field: str) -> bytes:
+    key = _sized(key, 16, field)
+    _crypto.check_tdes_key(key, what=field)
+    return key
+
+
+def pan_block(pan: str, psn: str = "00") -> bytes:
+    """EMV option A's input: the rightmost 16 digits of ``pan`` || ``psn``, zero-padded on the left, as BCD.
+
+    >>> pan_block("5413330089600010", "01").hex()
+    '1333008960001001'
+    """
+    if not isinstance(pan, str) or not pan.isascii() or not pan.isdigit() or not 12 <= len(pan) <= 19:
+        raise DataError("the PAN is 12 to 19 decimal digits", field="pan")
+    if not isinstance(psn, str) or not psn.isascii() or not psn.isdigit() or len(psn) != 2:
+        raise DataError("the PAN sequence number is 2 decimal digits", field="psn")
+    return bytes.fromhex((pan + psn)[-16:].zfill(16))
+
+
+def derive_icc_master_key(issuer_master_key: bytes, pan_psn: bytes) -> bytes:
+    """The card's master key from the issuer's (16 bytes) and :func:`pan_block` (EMV Book 2 A1.4.1)."""
+    imk = _double_length(issuer_master_key, "issuer_master_key")
+    y = _sized(pan_psn, 8, "pan_block")
+    return _crypto.adjust_parity(_crypto.tdes_ecb_encrypt(imk, y + _crypto.xor(y, b"\xff" * 8)))
+
+
+def common_session_data(atc: bytes) -> bytes:
+    """R for EMV's common session key of application cryptograms: ATC || six zero bytes.
+
+    >>> common_session_data(bytes.fromhex("001C")).hex()
+    '001c000000000000'
+    """
+    return _sized(atc, 2, "atc") + bytes(6)
+
+
+def mastercard_session_data(atc: bytes, unpredictable_number: bytes) -> bytes:
+    """R for MasterCard's session key derivation (M/Chip 2): ATC || 00 00 || UN.
+
+    >>> mastercard_session_data(bytes.fromhex("0001"), bytes.fromhex("12345678")).hex()
+    '0001000012345678'
+    """
+    return _sized(atc, 2, "atc") + bytes(2) + _sized(unpredictable_number, 4, "unpredictable_number")
+
+
+def derive_session_key(icc_master_key: bytes, r: bytes) -> bytes:
+    """EMV's common session key derivation (A1.3.1) from the card's master key and the 8-byte ``r``."""
+    mk = _double_length(icc_master_key, "icc_master_key")
+    data = bytearray(_sized(r, 8, "r") * 2)
+    data[2], data[10] = 0xF0, 0x0F
+    return _crypto.adjust_parity(_crypto.tdes_ecb_encrypt(mk, bytes(data)))
+
+
+def application_cryptogram(key: bytes, data: bytes) -> bytes:
+    """The 8-byte application cryptogram (ARQC, TC or AAC) of ``data`` (1 to 255 bytes, zero-padded to
+    whole blocks) under a session key or, for cards that use none (Visa CVN 10), the card's master key."""
+    key = _double_length(key, "key")
+    if not isinstance(data, (bytes, bytearray)) or not 1 <= len(data) <= 255:
+        raise DataError("transaction data is 1 to 255 bytes", field="data")
+    return mac.retail_mac(key, bytes(data), padding=1)
+
+
+def arpc_method_1(key: bytes, arqc: bytes, arc: bytes) -> bytes:
+    """EMV ARPC method 1 (Book 2 8.2.1): TDES under ``key`` of ARQC XOR (ARC || six zero bytes)."""
+    key = _double_length(key, "key")
+    block = _crypto.xor(_sized(arqc, 8, "arqc"), _sized(arc, 2, "arc") + bytes(6))
+    return _crypto.tdes_ecb_encrypt(key, block)
