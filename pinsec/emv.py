@@ -27,7 +27,7 @@ Through an :class:`~pinsec.Hsm` the issuer master key stays inside (:meth:`~pins
 from __future__ import annotations
 
 from . import _crypto, mac
-from .errors import DataError
+from .errors import DataError, InvalidKeyError
 
 __all__ = [
     "application_cryptogram",
@@ -47,9 +47,9 @@ def _sized(value: object, size: int, field: str) -> bytes:
 
 
 def _double_length(key: object, field: str) -> bytes:
-    key = _sized(key, 16, field)
-    _crypto.check_tdes_key(key, what=field)
-    return key
+    if not isinstance(key, (bytes, bytearray)) or len(key) != 16:
+        raise InvalidKeyError(f"{field} is a double-length TDES key (16 bytes)", field=field)
+    return bytes(key)
 
 
 def pan_block(pan: str, psn: str = "00") -> bytes:

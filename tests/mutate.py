@@ -61,6 +61,8 @@ _VARIANT_TESTS = ["tests/test_variant_lmk.py", "tests/test_variant_lmk_tables.py
 _BATCH_TESTS = ["tests/test_batch_des.py", "tests/test_batch_aes.py", "tests/test_batch_dukpt_tdes.py",
                 "tests/test_batch_dukpt_aes.py", "tests/test_batch_pin_blocks.py", "tests/test_dukpt_batch.py",
                 "tests/test_dukpt_tdes_edges.py", "tests/test_dukpt_aes_edges.py"]
+_EMV_TESTS = ["tests/test_emv.py", "tests/conformance/test_emv.py", "tests/attacks/test_emv_oracle.py",
+              "tests/payshield/test_emv.py", "tests/test_pkcs11.py"]
 #: Core module -> the tests that answer for it (its doctests run too).
 TARGETS: dict[str, list[str]] = {
     "pinsec/pinblock.py": _PIN_TESTS,
@@ -88,13 +90,16 @@ TARGETS: dict[str, list[str]] = {
     "pinsec/hsm/lmk_ops.py": _VARIANT_TESTS,
     "pinsec/variant_lmk.py": _VARIANT_TESTS,
     "pinsec/hsm/data_ops.py": ["tests/test_data_ops.py", "tests/aws/test_data.py"],
+    "pinsec/emv.py": _EMV_TESTS,
+    "pinsec/hsm/emv_ops.py": _EMV_TESTS,
     "pinsec/hsm/rsa_ops.py": ["tests/test_rsa_ops.py", "tests/aws/test_import_export.py", "tests/aws/test_control.py"],
     "pinsec/bulk/journal.py": ["tests/test_journal.py", "tests/test_bulk.py", "tests/attacks/test_bulk_input.py"],
     "pinsec/bulk/records.py": ["tests/test_bulk_records.py", "tests/test_bulk.py", "tests/attacks/test_bulk_input.py"],
     # the batch engine (its generated S-box modules are checked whole: regenerated and compared, and every
     # circuit against its table on all inputs)
     **{f"pinsec/batch/{name}.py": _BATCH_TESTS
-       for name in ("__init__", "_planes", "_des", "_aes", "_walk", "dukpt_tdes", "dukpt_aes", "pin_blocks")},
+       for name in ("__init__", "_planes", "_des", "_aes", "_aes_sbox", "_slp", "_tower", "_ksn_table", "_walk",
+                    "dukpt_tdes", "dukpt_aes", "pin_blocks")},
 }
 #: Passed to every run: fast and deterministic (the 17 s DUKPT end-of-life run is left to the full suite).
 PYTEST = ["-x", "-q", "-p", "no:cacheprovider", "--no-header", "-m", "not slow", "--hypothesis-seed=0",

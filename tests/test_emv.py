@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pinsec import emv
-from pinsec.errors import DataError
+from pinsec.errors import DataError, InvalidKeyError
 
 pyemv_ac = pytest.importorskip("pyemv.ac")
 pyemv_kd = pytest.importorskip("pyemv.kd")
@@ -55,6 +55,19 @@ def test_against_pyemv(imk: bytes, pan: str, psn: str, atc: bytes, un: bytes, da
     assert emv.arpc_method_1(mk, arqc, arc) == pyemv_ac.generate_arpc_1(mk, arqc, arc)
 
 
+@pytest.mark.parametrize(("call", "field"), [
+    (lambda: emv.derive_icc_master_key(IMK[:8], bytes(8)), "issuer_master_key"),
+    (lambda: emv.derive_icc_master_key(IMK + IMK[:8], bytes(8)), "issuer_master_key"),
+    (lambda: emv.derive_session_key("00" * 16, bytes(8)), "icc_master_key"),
+    (lambda: emv.application_cryptogram(IMK[:15], b"x"), "key"),
+    (lambda: emv.arpc_method_1(bytearray(17), bytes(8), bytes(2)), "key"),
+])
+def test_keys_are_double_length(call: object, field: str) -> None:
+    with pytest.raises(InvalidKeyError) as raised:
+        call()  # type: ignore[operator]
+    assert raised.value.field == field
+
+
 def test_pan_block_takes_the_rightmost_sixteen_digits_and_pads_short_ones() -> None:
     # EMV Book 2 A1.4.1: X = PAN || PSN; Y = the rightmost 16 digits of X, zeros on the left if shorter
     assert emv.pan_block("1234567890123456789", "01") == bytes.fromhex("6789012345678901")
@@ -67,7 +80,7 @@ def test_pan_block_takes_the_rightmost_sixteen_digits_and_pads_short_ones() -> N
     (lambda: emv.pan_block("12345678901234567890", "00"), "pan"),
     (lambda: emv.pan_block("1234567890123A", "00"), "pan"),
     (lambda: emv.pan_block("123456789012", "1"), "psn"),
-    (lambda: emv.derive_icc_master_key(IMK[:8], bytes(8)), "issuer_master_key"),
+
     (lambda: emv.derive_icc_master_key(IMK, bytes(7)), "pan_block"),
     (lambda: emv.derive_session_key(IMK, bytes(9)), "r"),
     (lambda: emv.mastercard_session_data(bytes(2), bytes(3)), "unpredictable_number"),

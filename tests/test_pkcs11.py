@@ -11,7 +11,7 @@ import pytest
 import pinsec
 from pinsec import KeyAttributes, kcv, pinblock
 from pinsec.dukpt import aes
-from pinsec.errors import BackendError, PinsecError, UnsupportedOperation
+from pinsec.errors import BackendError, DataError, PinsecError, UnsupportedOperation
 
 from .softhsm import LABEL, PIN, pkcs11_backend, softhsm_module
 
@@ -87,6 +87,9 @@ def test_in_device_policy(backend) -> None:  # type: ignore[no-untyped-def]
         hsm.translate_pin(block, src_key=zpk, src_format=0, dst_key=zpk, dst_format=3, pan="4012345678909")
     caps = backend.capabilities()
     assert not caps["translate_pin"].in_device and caps["derive_dukpt_key:A"].in_device
+    mk_ac = hsm.import_clear_key(ZPK, KeyAttributes("E0", "T", "X"))
+    with pytest.raises(UnsupportedOperation):  # EMV key derivation has no PKCS#11 mechanism: hybrid
+        hsm.verify_arqc(mk_ac, bytes(8), pan_block=bytes(8), data=b"data")
 
 
 def test_without_hybrid_mode_host_operations_are_unsupported() -> None:
@@ -100,6 +103,22 @@ def test_without_hybrid_mode_host_operations_are_unsupported() -> None:
             hsm.translate_pin(block, src_key=zpk, src_format=0, dst_key=zpk, dst_format=0, pan="4012345678909")
         generated = hsm.generate_key(KeyAttributes("P0", "A", "B"))  # generated inside the token
         assert len(generated.kcv) == 10
+    finally:
+        b.close()
+
+
+@pytest.mark.parametrize("data", [b"", bytes(256), "data"])
+def test_transaction_data_is_checked_before_the_device_is_asked(data: object) -> None:
+    # without hybrid mode the backend cannot compute a cryptogram at all: an input error must come first
+    b = pkcs11_backend(hybrid=False)
+    try:
+        hsm = pinsec.Hsm(b, authorized=True)
+        mk_ac = hsm.import_clear_key(ZPK, KeyAttributes("E0", "T", "X"))
+        with pytest.raises(DataError) as raised:
+            hsm.verify_arqc(mk_ac, bytes(8), pan_block=bytes(8), data=data)  # type: ignore[arg-type]
+        assert raised.value.field == "data"
+        with pytest.raises(UnsupportedOperation):
+            hsm.verify_arqc(mk_ac, bytes(8), pan_block=bytes(8), data=bytes(255))
     finally:
         b.close()
 

@@ -56,6 +56,13 @@ def test_a_good_arqc_verifies_and_gets_its_arpc(hsm: pinsec.Hsm, imk: pinsec.Key
     assert arpc == pyemv_ac.generate_arpc_1(CARD_KEY, arqc, ARC)  # ARPC under the card key, as KQ gives it
 
 
+@pytest.mark.parametrize("size", [1, 255])
+def test_data_of_1_to_255_bytes(hsm: pinsec.Hsm, imk: pinsec.KeyHandle, size: int) -> None:
+    data = bytes(range(size))
+    arqc = pyemv_ac.generate_ac(CARD_KEY, data, padding_type=pyemv_ac.PaddingType.VISA)
+    hsm.verify_arqc(imk, arqc, pan_block=emv.pan_block(PAN, PSN), data=data)
+
+
 def test_the_default_state_verifies_too(backend: Backend, hsm: pinsec.Hsm, imk: pinsec.KeyHandle) -> None:
     production = pinsec.Hsm(backend)
     production.verify_arqc(imk, _ac(CARD_KEY), pan_block=emv.pan_block(PAN, PSN), data=DATA)
