@@ -79,3 +79,34 @@ def _flip_parity(cryptogram: str) -> str:
 ])
 def test_errors(client: Client, command: str, want: str) -> None:
     assert client.call(command)[1] == want
+
+
+def _kcvs_of(clear: bytes) -> tuple[str, str]:
+    """(per-half check values, whole-key check value) computed on the host from the clear pair."""
+    from pinsec import kcv
+
+    # a half's check value is single DES of zeros under it: TDES with the half as both keys
+    return kcv.legacy_kcv(clear[:8] * 2) + kcv.legacy_kcv(clear[8:] * 2), kcv.legacy_kcv(clear)
+
+
+@pytest.mark.parametrize(("options", "scheme", "whole"), [("", "", False), (";000", "", False), (";0U0", "U", False),
+                                                           (";0X1", "X", True)])
+def test_as_generates_a_pair_under_the_lmk_that_cw_and_cy_use(client: Client, options: str, scheme: str,
+                                                              whole: bool) -> None:
+    code, err, out = client.call("AS" + options)
+    assert (code, err) == ("AT", "00")
+    size = 33 if scheme else 32
+    cryptogram, check = out[:size], out[size:]
+    assert cryptogram[:1] == scheme or not scheme
+    clear = unwrap_under(LMK.kek("402"), cryptogram)[1]  # under LMK pair 14-15 variant 4
+    halves, full = _kcvs_of(clear)
+    assert check == (full if whole else halves)
+    cvv = client.call(f"CW{cryptogram}4123456789012345;8701101")
+    assert cvv[1] == "00" and client.call(f"CY{cryptogram}{cvv[2]}4123456789012345;8701101") == ("CZ", "00", "")
+    assert client.call("AS" + options)[2][:size] != cryptogram  # random
+
+
+@pytest.mark.parametrize(("options", "want"), [(";0T0", "26"), (";1U0", "15"), (";0U2", "15"), (";0U", "15"),
+                                               (";0U0X", "15")])
+def test_as_refusals(client: Client, options: str, want: str) -> None:
+    assert client.call("AS" + options)[1] == want

@@ -1,4 +1,4 @@
-"""CVK pairs between a ZMK and the LMK: AW (from the ZMK) and AU (to the ZMK).
+"""CVK pairs: AS (generate one under the LMK), AW (from a ZMK to the LMK) and AU (from the LMK to a ZMK).
 
 A CVK pair is one double-length key whose halves are CVK A and CVK B (key type 402, usage C0). It travels
 as 32 hex digits (each half ECB under the key-encrypting key, the legacy form) or as ``U`` / ``X`` + 32
@@ -79,3 +79,14 @@ def au(req: Request) -> str:
     letter = _form(scheme, text)
     return _out(req.hsm.export_key_under_kek(cvk, kek=zmk, scheme=letter or "X"), letter) + _check_values(
         req, cvk, kcv_type)
+
+
+@command("AS")
+def as_(req: Request) -> str:
+    """Generate a CVK pair: [; reserved, LMK scheme, KCV type]. The pair under LMK pair 14-15 variant 4 (32 H
+    without an LMK scheme, else X or U + 32 H), check values (A and B, 6 H each; or 6 H)."""
+    scheme, kcv_type = _options(req, reserved_first=True)
+    req.fields.end()
+    cvk = req.keep(req.hsm.generate_lmk_key(key_type="402", usage="C0"))
+    letter = "" if scheme == "0" else scheme
+    return _out(req.hsm.lmk_key(cvk, key_type="402", scheme=letter or "X"), letter) + _check_values(req, cvk, kcv_type)
