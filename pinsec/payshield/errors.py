@@ -37,6 +37,8 @@ ERROR_TEXT: Final = {
     "27": "incompatible key length",
     "29": "key function not permitted",
     "41": "internal error",
+    "51": "invalid message header flag (NK)",
+    "52": "invalid number of commands (NK)",
     "68": "command disabled or not implemented",
     "69": "PIN block format has been disabled",
     "75": "single length key masquerading as double or triple length key",

@@ -61,7 +61,7 @@ def answer(hsm: Hsm, message: bytes, header_length: int) -> bytes:
         error: str = "68"
         fields, trailer = "", _trailer(body)
         return _reply(header, reply, error, fields, trailer)
-    request = Request(hsm, body)
+    request = Request(hsm, body, header_length)
     try:
         fields = handler(request)
         error, trailer = "00", request.fields.trailer

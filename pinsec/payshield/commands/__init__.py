@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import admin as admin
 from . import cards as cards
+from . import chaining as chaining
 from . import components as components
 from . import cvk as cvk
 from . import data as data
