@@ -58,7 +58,8 @@ _HSM_TESTS = ["tests/test_policy.py", "tests/conformance", "tests/test_keystore.
               "tests/test_key_ops.py", "tests/test_pin_ops.py", "tests/test_mac_ops.py", "tests/test_keystore_edges.py"]
 _VARIANT_TESTS = ["tests/test_variant_lmk.py", "tests/test_variant_lmk_tables.py", "tests/test_lmk_ops.py",
                   "tests/attacks/test_variant_lmk.py", "tests/payshield"]
-_BATCH_TESTS = ["tests/test_batch_des.py", "tests/test_batch_aes.py", "tests/test_batch_dukpt_tdes.py",
+_BATCH_TESTS = ["tests/test_batch_des.py", "tests/test_batch_aes.py", "tests/test_slp.py", "tests/test_ksn_table.py",
+                "tests/test_batch_dukpt_tdes.py",
                 "tests/test_batch_dukpt_aes.py", "tests/test_batch_pin_blocks.py", "tests/test_dukpt_batch.py",
                 "tests/test_dukpt_tdes_edges.py", "tests/test_dukpt_aes_edges.py"]
 _EMV_TESTS = ["tests/test_emv.py", "tests/conformance/test_emv.py", "tests/attacks/test_emv_oracle.py",

@@ -97,7 +97,7 @@ def _needed(gates: Sequence[tuple[str, int, int, int]],
     for gate in reversed(gates):
         if gate[3] in live:
             kept.append(gate)
-            live.update(s for s in gate[1:3] if s >= 0)
+            live.update(gate[1:3])  # NOT's -1 joins too: no gate makes signal -1
     return kept[::-1]
 
 
@@ -108,19 +108,16 @@ class Program:
     def __init__(self, inputs: int, gates: Sequence[tuple[str, int, int, int]], outputs: Sequence[int]) -> None:
         gates = _needed(gates, outputs)
         assert len(set(outputs)) == len(outputs) and all(o >= inputs for o in outputs)
-        last_use: dict[int, int] = {}
-        for i, (_, a, b, _) in enumerate(gates):
-            last_use[a] = i
-            if b >= 0:
-                last_use[b] = i
+        # the last gate that reads each signal the program makes (inputs are the caller's rows, never freed)
+        last_use = {s: i for i, gate in enumerate(gates) for s in gate[1:3]}
         slot = {s: s for s in range(inputs)}
         slot.update({s: inputs + k for k, s in enumerate(outputs)})
         free: list[int] = []
         scratch = 0
         steps = []
         for i, (op, a, b, out) in enumerate(gates):
-            for s in {a, b} - {-1}:  # a row whose signal dies here may take this gate's output
-                if last_use[s] == i and s >= inputs and s not in outputs:
+            for s in {a, b}:  # a row whose signal dies here may take this gate's output
+                if s >= inputs and s not in outputs and last_use[s] == i:
                     free.append(slot[s])
             if out not in slot:
                 if free:
