@@ -10,7 +10,9 @@
 5. the test rig (Authorised state) checks that the translated block holds the PIN;
 6. a payShield in test mode on a loopback socket answers a CA host command (TPK to ZPK) with the value
    ThalesSim publishes for it;
-7. an AWS Payment Cryptography endpoint answers CreateKey and GetKey as boto3 would send them.
+7. on the same socket, an issuer's chip card check: KQ verifies an ARQC under the MK-AC (the card key it
+   derives is the one pyemv documents for that card) and answers with the ARPC; a changed amount gets 01;
+8. an AWS Payment Cryptography endpoint answers CreateKey and GetKey as boto3 would send them.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import socket
 import tempfile
 from pathlib import Path
 
-from .. import Hsm, KeyAttributes, pinblock
+from .. import Hsm, KeyAttributes, emv, pinblock
 from .._crypto import xor
 from .._hex import to_hex
 from ..backends.software import check_value
@@ -85,7 +87,7 @@ def _demo(args: argparse.Namespace) -> Output:
         _check(to_hex(as_terminal) == TERMINAL_BLOCK, "DUKPT PIN block differs from X9.24-1 A.4")
         lines.append(f"5. test rig (Authorised state): the ISO 4 block holds PIN {PIN}; the terminal's block "
                      f"re-made is {to_hex(as_terminal)}, as X9.24-1 A.4 publishes")
-    lines.append(_payshield_step())
+    lines += _payshield_steps()
     lines.append(_aws_step())
     lines.append("demo: all steps checked")
     data = {"ok": True, "bdk_kcv": bdk.kcv, "zone_pin_block": to_hex(out), "key_block_header": block[:16]}
@@ -99,29 +101,60 @@ CA_FIELDS = (b"U8463435FC4B4DAA0C49025272C29B12CU1EF828AA8F6B80EB83E19FBC373F3A8
 CB_FIELDS = b"0491DDDA0A7C12CFAA01"
 
 
-def _payshield_step() -> str:
+# The MK-AC: the classic test key as key type 109 (LMK pair 28-29 variant 1) under the test LMK; the card:
+# pyemv 1.5.0's documented option A example (PAN 12345678901234567, PSN 01 -> card key 73AD...19F1).
+MK_AC = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
+CARD = ("12345678901234567", "01")
+CARD_KEY = "73AD54688CEF2934B0979857E3C719F1"
+# CDOL1 data of a purchase: amount 10.00, country and currency 0840, date, type, UN, AIP, ATC, CVR
+ARQC_DATA = bytes.fromhex("000000001000000000000000084000000000000840251201001A2B3C4D5800001C03A4A000")
+
+
+def _exchange(conn: socket.socket, request: bytes) -> bytes:
+    """One host command on a payShield connection: length-prefixed out, the whole answer back."""
+    conn.sendall(len(request).to_bytes(2, "big") + request)
+    reply = b""
+    while len(reply) < 2 or len(reply) < 2 + int.from_bytes(reply[:2], "big"):
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        reply += chunk
+    return reply[2:]
+
+
+def _kq(arqc: bytes, data: bytes) -> bytes:
+    from ..variant_lmk import VariantLmk, wrap_under
+
+    key = wrap_under(VariantLmk.test().kek("109"), MK_AC, "U").encode()
+    fields = emv.pan_block(*CARD) + bytes.fromhex("001C") + bytes(4) + b"%02X" % len(data) + data + b";"
+    return b"0002KQ10" + key + fields + arqc + b"00"
+
+
+def _payshield_steps() -> list[str]:
     from ..payshield import PayShieldServer, hsm_in_test_mode, running
 
-    request = b"0001CA" + CA_FIELDS
+    card = emv.derive_icc_master_key(MK_AC, emv.pan_block(*CARD))
+    _check(to_hex(card) == CARD_KEY, "the card key differs from pyemv's documented example")
+    arqc = emv.application_cryptogram(card, ARQC_DATA)  # what the card sends (scheme 0: the card key itself)
+    changed = ARQC_DATA[:5] + b"\x20" + ARQC_DATA[6:]  # the amount, 10.00 -> 20.00
     with running(PayShieldServer(hsm_in_test_mode())) as at, \
             socket.create_connection((at.host, at.port), timeout=10) as conn:
-        conn.sendall(len(request).to_bytes(2, "big") + request)
-        reply = b""
-        while len(reply) < 2 or len(reply) < 2 + int.from_bytes(reply[:2], "big"):
-            chunk = conn.recv(4096)
-            if not chunk:
-                break
-            reply += chunk
-    _check(reply[2:] == b"0001CB00" + CB_FIELDS, "the payShield server's CA answer differs from ThalesSim's")
-    return (f"6. payShield in test mode on {at.host}:{at.port}: CA (TPK to ZPK) -> CB00 "
-            f"{CB_FIELDS.decode()}, as ThalesSim publishes")
+        ca = _exchange(conn, b"0001CA" + CA_FIELDS)
+        kq, forged = _exchange(conn, _kq(arqc, ARQC_DATA)), _exchange(conn, _kq(arqc, changed))
+    _check(ca == b"0001CB00" + CB_FIELDS, "the payShield server's CA answer differs from ThalesSim's")
+    arpc = emv.arpc_method_1(card, arqc, b"00")
+    _check(kq == b"0002KR00" + arpc and forged == b"0002KR01", "the payShield server's KQ answers are wrong")
+    return [f"6. payShield in test mode on {at.host}:{at.port}: CA (TPK to ZPK) -> CB00 "
+            f"{CB_FIELDS.decode()}, as ThalesSim publishes",
+            f"7. same socket, issuer: KQ verifies ARQC {to_hex(arqc)} of card key {CARD_KEY} (as pyemv documents "
+            f"it) -> KR00 with ARPC {to_hex(arpc)}; the amount changed -> KR01"]
 
 
 def _aws_step() -> str:
     try:
         from ..aws import make_server, running
     except ImportError:  # h11, the aws extra, is not installed
-        return "7. AWS Payment Cryptography endpoint: skipped (pip install 'pinsec[aws]')"
+        return "8. AWS Payment Cryptography endpoint: skipped (pip install 'pinsec[aws]')"
     import http.client
     import json
 
@@ -143,7 +176,7 @@ def _aws_step() -> str:
         assert isinstance(created, dict)
         got = call(at.port, "GetKey", {"KeyIdentifier": created["KeyArn"]})["Key"]
     _check(isinstance(got, dict) and got["KeyCheckValue"] == created["KeyCheckValue"], "GetKey differs")
-    return (f"7. AWS Payment Cryptography endpoint on {at.url}: CreateKey -> {created['KeyArn']} "
+    return (f"8. AWS Payment Cryptography endpoint on {at.url}: CreateKey -> {created['KeyArn']} "
             f"(KCV {created['KeyCheckValue']}), GetKey gives it back")
 
 
