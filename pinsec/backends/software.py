@@ -87,16 +87,27 @@ class SoftwareBackend(VariantLmkSupport, RsaImportSupport):
     """An in-process HSM emulator; thread-safe; optionally persistent through a :class:`KeyStore`.
 
     With ``variant_lmk`` it also takes and gives keys and PINs under a payShield variant LMK
-    (:mod:`pinsec.backends.variant`); it takes keys wrapped under RSA wrapping keys it makes
-    (:mod:`pinsec.backends.rsa_import`). The published test LMK set is public, so it cannot share a backend
-    with a key store: a test-mode HSM holds nothing secret.
+    (:mod:`pinsec.backends.variant`), and with ``old_variant_lmk`` (a payShield's key change storage) takes
+    them under the LMK being replaced, to give them back under the new one (neither may be the public test
+    set); it takes keys wrapped under RSA wrapping keys it makes (:mod:`pinsec.backends.rsa_import`). The
+    published test LMK set is public, so it cannot share a backend with a key store: a test-mode HSM holds
+    nothing secret.
     """
 
     name = "software"
 
-    def __init__(self, store: KeyStore | None = None, *, variant_lmk: VariantLmk | None = None) -> None:
+    def __init__(self, store: KeyStore | None = None, *, variant_lmk: VariantLmk | None = None,
+                 old_variant_lmk: VariantLmk | None = None) -> None:
         if variant_lmk is not None and not isinstance(variant_lmk, VariantLmk):
             raise DataError("variant_lmk must be a VariantLmk", field="variant_lmk")
+        if old_variant_lmk is not None and (not isinstance(old_variant_lmk, VariantLmk) or variant_lmk is None):
+            raise DataError("old_variant_lmk is a VariantLmk, beside a variant_lmk to migrate to",
+                            field="old_variant_lmk")
+        if old_variant_lmk is not None and (old_variant_lmk.is_test or variant_lmk.is_test):  # type: ignore[union-attr]
+            # from the public set, a "cryptogram" is a clear key or PIN the caller chose; into it, a secret
+            # key or PIN would come out as good as clear
+            raise KeyPolicyError("the public test LMK takes no part in a migration: anything under it is as good "
+                                 "as clear", code="test_lmk_migration", field="old_variant_lmk")
         if variant_lmk is not None and variant_lmk.is_test and store is not None:
             raise KeyPolicyError("the payShield test LMK is public: it cannot share an HSM with a key store "
                                  "(load a secret variant LMK instead)", code="test_lmk_with_keystore",
@@ -105,6 +116,7 @@ class SoftwareBackend(VariantLmkSupport, RsaImportSupport):
         self._store = store
         self._keys: dict[str, _Entry] = {}
         self._variant_lmk = variant_lmk
+        self._old_variant_lmk = old_variant_lmk
         self._variant_ids: set[str] = set()
         self._wrapping_keys: dict[str, WrappingKey] = {}
         self._reload()

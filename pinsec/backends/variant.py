@@ -26,6 +26,7 @@ class VariantLmkSupport:
     """Mixed into :class:`~pinsec.backends.software.SoftwareBackend`."""
 
     _variant_lmk: VariantLmk | None
+    _old_variant_lmk: VariantLmk | None
     _variant_ids: set[str]
 
     if TYPE_CHECKING:  # provided by the software backend
@@ -43,6 +44,12 @@ class VariantLmkSupport:
         if self._variant_lmk is None:
             raise UnsupportedOperation("this HSM holds no variant LMK", code="no_variant_lmk", field="variant_lmk")
         return self._variant_lmk
+
+    def _old_lmk(self) -> VariantLmk:
+        if self._old_variant_lmk is None:
+            raise UnsupportedOperation("this HSM holds no old LMK (key change storage) to migrate from",
+                                       code="no_old_lmk", field="old_variant_lmk")
+        return self._old_variant_lmk
 
     def variant_lmk_state(self) -> tuple[bool, str] | None:
         """(is the published test set, LMK check value), or None without a variant LMK."""
@@ -62,10 +69,19 @@ class VariantLmkSupport:
         return stored
 
     def import_variant_key(self, cryptogram: str, key_type: str, attributes: KeyAttributes, *,
-                           admit: Admit | None = None) -> StoredKey:
-        """A key encrypted under the LMK pair and variant of ``key_type``."""
-        _, key = unwrap_under(self._lmk().kek(key_type), cryptogram)
+                           admit: Admit | None = None, old_lmk: bool = False) -> StoredKey:
+        """A key encrypted under the LMK pair and variant of ``key_type`` (of the old LMK in key change storage
+        with ``old_lmk``: it goes back out under the current one)."""
+        _, key = unwrap_under((self._old_lmk() if old_lmk else self._lmk()).kek(key_type), cryptogram)
         return self._mark(key, attributes, admit)
+
+    def migrate_lmk_pin(self, old_lmk_pin: str, account: str) -> str:
+        """A PIN under the old LMK's pair 02-03 (key change storage) under the current LMK's."""
+        digits = self._old_lmk().decrypt_pin(old_lmk_pin, account)
+        try:
+            return self._lmk().encrypt_pin(digits, account)
+        finally:
+            _crypto.wipe(digits)
 
     def adopt_variant_key(self, material: bytes, attributes: KeyAttributes, *, admit: Admit | None = None
                           ) -> StoredKey:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from .._serving import Startable
 from ..errors import DataError
+from ..variant_lmk import VariantLmk
 from . import Output, Parser, add_command, add_group, ascii_int
 from .payshield import add_variant_lmk_option, variant_lmk
 
@@ -39,7 +40,9 @@ def _payshield(args: argparse.Namespace) -> Output:
 
     if not 0 <= args.port <= 65535:
         raise DataError("--port is 0 to 65535", field="port")
-    hsm = make_hsm(variant_lmk(args.variant_lmk), lmk_file=args.lmk_file, authorized=args.authorized)
+    old = None if args.old_variant_lmk is None else VariantLmk.load(args.old_variant_lmk)
+    hsm = make_hsm(variant_lmk(args.variant_lmk), lmk_file=args.lmk_file, authorized=args.authorized,
+                   old_variant_lmk=old)
     server = PayShieldServer(hsm, header_length=args.header_length, tls=_tls(args))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
 
@@ -106,6 +109,9 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--header-length", type=ascii_int, default=4, help="message header length (default 4)")
     add_variant_lmk_option(p)
     p.add_argument("--lmk-file", help="the key-block LMK (S keys), as for the key store; needs a secret variant LMK")
+    p.add_argument("--old-variant-lmk", metavar="FILE",
+                   help="key change storage: the variant LMK being replaced, which BW and BG migrate keys and PINs "
+                        "from (a file; neither LMK may be the test set)")
     _tls_options(p)
     p.add_argument("--authorized", action="store_true", help="start in the Authorised state")
     p = add_command(leaf, "aws", _aws, "answer boto3's AWS Payment Cryptography clients over HTTP (docs/aws.md)")

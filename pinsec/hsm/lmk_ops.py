@@ -66,10 +66,20 @@ class _LmkOps(_PinOps):
 
     # ----------------------------------------------------------------------------------------- keys
 
-    def import_lmk_key(self, cryptogram: str, *, key_type: str, usage: str) -> KeyHandle:
-        """A key encrypted under the variant LMK as ``key_type`` (e.g. ``001``), to serve as ``usage``."""
+    def import_lmk_key(self, cryptogram: str, *, key_type: str, usage: str, old_lmk: bool = False) -> KeyHandle:
+        """A key encrypted under the variant LMK as ``key_type`` (e.g. ``001``), to serve as ``usage``; with
+        ``old_lmk``, under the LMK being replaced (key change storage), so that :meth:`lmk_key` gives it
+        under the current one (the payShield BW command)."""
         attributes = variant_policy.attributes_for(key_type, usage)
-        return self._handle(self._variant().import_variant_key(cryptogram, key_type.upper(), attributes))
+        return self._handle(self._variant().import_variant_key(cryptogram, key_type.upper(), attributes,
+                                                               old_lmk=old_lmk))
+
+    def migrate_lmk_pin(self, lmk_pin: str, *, account: str) -> str:
+        """A PIN under the old LMK (key change storage) as it is under the current LMK (the payShield BG
+        command): deciphered and enciphered inside, the clear PIN never out."""
+        account = self._account(account)
+        self._gate("translate_pin")
+        return self._variant().migrate_lmk_pin(lmk_pin, account)
 
     def generate_lmk_key(self, *, key_type: str, usage: str, length: int = 16) -> KeyHandle:
         """A random TDES key (16 or 24 bytes, odd parity) of ``key_type``, to go out under the variant LMK."""

@@ -40,14 +40,15 @@ __all__ = [
 
 
 def make_hsm(variant_lmk: VariantLmk, *, lmk_file: str | os.PathLike[str] | None = None,
-             authorized: bool = False, decimalization_tables: Sequence[str] = (STANDARD_DECIMALIZATION_TABLE,)
-             ) -> Hsm:
+             authorized: bool = False, decimalization_tables: Sequence[str] = (STANDARD_DECIMALIZATION_TABLE,),
+             old_variant_lmk: VariantLmk | None = None) -> Hsm:
     """The Hsm a server answers with: a software backend holding ``variant_lmk`` and, with ``lmk_file``,
     the key-block LMK that ``S`` keys are under (keys live in memory only); IBM 3624 commands take only
-    ``decimalization_tables`` (the table attack mitigation)."""
+    ``decimalization_tables`` (the table attack mitigation); ``old_variant_lmk`` is the key change storage
+    BW and BG migrate keys and PINs from."""
     store = None if lmk_file is None else KeyStore(None, load_lmk(None, lmk_file))
-    return Hsm(SoftwareBackend(store, variant_lmk=variant_lmk), authorized=authorized,
-               decimalization_tables=decimalization_tables)
+    return Hsm(SoftwareBackend(store, variant_lmk=variant_lmk, old_variant_lmk=old_variant_lmk),
+               authorized=authorized, decimalization_tables=decimalization_tables)
 
 
 def hsm_in_test_mode() -> Hsm:

@@ -26,6 +26,7 @@ ERROR_TEXT: Final = {
     "10": "source key parity error",
     "11": "destination key parity error",
     "12": "contents of user storage not available (key block under another LMK)",
+    "13": "LMK error: no old LMK in key change storage (BW, BG)",
     "14": "PIN encrypted under LMK pair 02-03 is invalid",
     "15": "invalid input data",
     "17": "HSM is not in the Authorised state",
@@ -61,6 +62,7 @@ _BY_CODE: Final = {
     "bad_decimalization_table": "25",
     "no_keystore": "12",
     "no_variant_lmk": "68",
+    "no_old_lmk": "13",
     "not_authorized": "17",
 }
 

@@ -28,14 +28,17 @@ class Request:
         self.header_length = header_length
         self._keys: list[KeyHandle] = []
 
-    def key(self, text: str, *, key_type: str, usage: str, source: bool = True) -> KeyHandle:
+    def key(self, text: str, *, key_type: str, usage: str, source: bool = True, old_lmk: bool = False) -> KeyHandle:
         """A key from a key field: under the variant LMK as ``key_type`` serving as ``usage``, or an ``S``
-        key block under the key-block LMK (its own attributes). ``source`` picks parity error 10 or 11."""
+        key block under the key-block LMK (its own attributes). ``source`` picks parity error 10 or 11;
+        ``old_lmk`` reads it under the LMK in key change storage."""
         try:
             if text.startswith("S"):
+                if old_lmk:
+                    raise CommandError("15", "key blocks do not migrate between variant LMKs")
                 handle = self.hsm.import_stored_key_block(text[1:])
             else:
-                handle = self.hsm.import_lmk_key(text, key_type=key_type, usage=usage)
+                handle = self.hsm.import_lmk_key(text, key_type=key_type, usage=usage, old_lmk=old_lmk)
         except PinsecError as exc:
             raise CommandError(error_code(exc, source=source), str(exc)) from None
         self._keys.append(handle)

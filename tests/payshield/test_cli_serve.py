@@ -76,3 +76,25 @@ def test_serve_refuses_bad_options_in_one_line(argv: list[str], code: str) -> No
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert code in done.stderr
+
+
+def test_serve_with_key_change_storage_migrates_keys(tmp_path: Path) -> None:
+    import secrets
+
+    from pinsec.variant_lmk import unwrap_under, wrap_under
+
+    files = []
+    for name in ("old.lmk", "new.lmk"):
+        path = tmp_path / name
+        path.write_text("\n".join(secrets.token_hex(16).upper() for _ in range(20)) + "\n")
+        files.append(path)
+    old, new = (VariantLmk.load(p) for p in files)
+    zpk = bytes.fromhex("C7152C20BC2C830EA7EC9E8334ABE3FE")
+    proc, port = _serve("--variant-lmk", str(files[1]), "--old-variant-lmk", str(files[0]))
+    try:
+        with Client(("127.0.0.1", port)) as c:
+            reply = c.call("BW011" + wrap_under(old.kek("001"), zpk, "U"))
+        assert reply[1] == "00" and unwrap_under(new.kek("001"), reply[2]) == ("U", zpk)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=20)

@@ -11,6 +11,7 @@ from . import data as data
 from . import emv as emv
 from . import keys as keys
 from . import macs as macs
+from . import migration as migration
 from . import pins as pins
 from .registry import BINARY, COMMANDS, Handler
 

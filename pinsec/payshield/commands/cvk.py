@@ -73,7 +73,7 @@ def au(req: Request) -> str:
     f = req.fields
     zmk = req.key(f.key("ZMK"), key_type="000", usage="K0")
     text = f.key("CVK pair", plain=32)
-    cvk = req.key(text, source=False, **_CVK)
+    cvk = req.key(text, key_type="402", usage="C0", source=False)
     scheme, kcv_type = _options(req, reserved_first=False)
     f.end()
     letter = _form(scheme, text)
