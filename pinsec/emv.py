@@ -2,8 +2,9 @@
 (ARQC, TC, AAC) and ARPC method 1, as EMV 4.4 Book 2 Annex A1 and section 8.2 define them for TDES.
 
 * :func:`pan_block` (Annex A1.4.1, option A): the rightmost 16 digits of PAN || PAN sequence number
-  (``00`` when the card has none), zeros on the left when shorter, as 8 bytes of BCD. The payShield KQ
-  command takes this block ready-made ("pre-formatted PAN/PAN sequence number").
+  (``00`` when the card has none), zeros on the left when shorter, as 8 bytes of BCD; or option B's block
+  (A1.4.2) for PANs of more than 16 digits. The payShield KQ command takes this block ready-made
+  ("pre-formatted PAN/PAN sequence number").
 * :func:`derive_icc_master_key` (A1.4.1): the issuer master key enciphers the block and its complement;
   the two halves, with odd parity, are the card's master key MK.
 * :func:`derive_session_key` (A1.3.1, the common session key derivation): the key enciphers the
@@ -25,6 +26,8 @@ Through an :class:`~pinsec.Hsm` the issuer master key stays inside (:meth:`~pins
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from . import _crypto, mac
 from .errors import DataError, InvalidKeyError
@@ -52,17 +55,32 @@ def _double_length(key: object, field: str) -> bytes:
     return bytes(key)
 
 
-def pan_block(pan: str, psn: str = "00") -> bytes:
-    """EMV option A's input: the rightmost 16 digits of ``pan`` || ``psn``, zero-padded on the left, as BCD.
+def pan_block(pan: str, psn: str = "00", *, option: str = "A") -> bytes:
+    """The 8-byte block the card's master key is derived from (EMV Book 2 A1.4).
+
+    Option A: the rightmost 16 digits of ``pan`` || ``psn``, zero-padded on the left, as BCD. Option B
+    (A1.4.2, for PANs of more than 16 digits; shorter ones take option A's block): SHA-1 of PAN || PSN (BCD,
+    a zero in front if the count is odd), then the first 16 decimal digits of the hash's hex, made up to 16
+    with its letters read as digits (a to f: 0 to 5), in order.
 
     >>> pan_block("5413330089600010", "01").hex()
     '1333008960001001'
+    >>> pan_block("5413330089600010", "01", option="B") == pan_block("5413330089600010", "01")
+    True
     """
     if not isinstance(pan, str) or not pan.isascii() or not pan.isdigit() or not 12 <= len(pan) <= 19:
         raise DataError("the PAN is 12 to 19 decimal digits", field="pan")
     if not isinstance(psn, str) or not psn.isascii() or not psn.isdigit() or len(psn) != 2:
         raise DataError("the PAN sequence number is 2 decimal digits", field="psn")
-    return bytes.fromhex((pan + psn)[-16:].zfill(16))
+    if option not in ("A", "B"):
+        raise DataError("the master key derivation option is A or B", field="option")
+    if option == "A" or len(pan) <= 16:
+        return bytes.fromhex((pan + psn)[-16:].zfill(16))
+    digits = pan + psn
+    digest = hashlib.sha1(bytes.fromhex(digits.zfill(len(digits) + len(digits) % 2))).hexdigest()  # noqa: S324
+    decimal = [d for d in digest if d.isdigit()]
+    letters = [str("abcdef".index(d)) for d in digest if not d.isdigit()]
+    return bytes.fromhex("".join((decimal + letters)[:16]))
 
 
 def derive_icc_master_key(issuer_master_key: bytes, pan_psn: bytes) -> bytes:

@@ -31,6 +31,21 @@ def test_pyemv_documented_examples() -> None:
                              bytes.fromhex("0000")).hex().upper() == "F5E6F44147E2F1B0"
 
 
+def test_pyemv_documented_option_b_example() -> None:
+    # pyemv kd.derive_icc_mk_b: PAN 12345678901234567 (17 digits, so the SHA-1 route), PSN 01
+    block = emv.pan_block("12345678901234567", "01", option="B")
+    assert emv.derive_icc_master_key(IMK, block).hex().upper() == "AD406D7F6D7570916D75E5DCAB8CF737"
+
+
+@given(imk=st.binary(min_size=16, max_size=16), pan=st.from_regex(r"\A[0-9]{12,19}\Z"),
+       psn=st.from_regex(r"\A[0-9]{2}\Z"))
+def test_option_b_against_pyemv(imk: bytes, pan: str, psn: str) -> None:
+    block = emv.pan_block(pan, psn, option="B")
+    assert emv.derive_icc_master_key(imk, block) == pyemv_kd.derive_icc_mk_b(imk, pan, psn)
+    if len(pan) <= 16:
+        assert block == emv.pan_block(pan, psn)  # option B is option A for PANs of up to 16 digits
+
+
 def test_pyemv_documented_ac_example() -> None:
     # pyemv ac.generate_ac's example pads with EMV padding (80 then zeros); KQ leaves that pad to the host
     data = bytes.fromhex("0000000010000000000000000710000000000007101302050030901B6A3C00005503A4A082")
@@ -80,6 +95,7 @@ def test_pan_block_takes_the_rightmost_sixteen_digits_and_pads_short_ones() -> N
     (lambda: emv.pan_block("12345678901234567890", "00"), "pan"),
     (lambda: emv.pan_block("1234567890123A", "00"), "pan"),
     (lambda: emv.pan_block("123456789012", "1"), "psn"),
+    (lambda: emv.pan_block("123456789012", "01", option="C"), "option"),
 
     (lambda: emv.derive_icc_master_key(IMK, bytes(7)), "pan_block"),
     (lambda: emv.derive_session_key(IMK, bytes(9)), "r"),
