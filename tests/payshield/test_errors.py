@@ -114,3 +114,18 @@ def test_every_command_answers_empty_and_garbage_input_with_an_error(client: Cli
         rc, err, _ = client.call(code + body)
         assert rc == code[0] + chr(ord(code[1]) + 1)
         assert err != "00" and err != "41", (code, body, err)
+
+
+def test_the_docs_list_every_command_the_server_answers_and_no_other() -> None:
+    # docs/payshield.md's command table ("| A0 / A1 | ...", pairs sharing a row "| MI / MJ, MG / MH |") and
+    # the README's count must stay true to the registry
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    table = [line for line in (root / "docs/payshield.md").read_text().splitlines()
+             if re.match(r"^\| [A-Z0-9]{2} / [A-Z0-9]{2}[ ,]", line)]
+    documented = {code for line in table for code in re.findall(r"([A-Z0-9]{2}) / [A-Z0-9]{2}", line.split("|")[1])}
+    documented -= {code for code in documented if code.isdigit()}  # the error code table's "02 / 03" rows
+    assert documented == set(COMMANDS)
+    assert f"{len(COMMANDS)} commands" in (root / "README.md").read_text()
