@@ -46,12 +46,24 @@ def test_option_b_against_pyemv(imk: bytes, pan: str, psn: str) -> None:
         assert block == emv.pan_block(pan, psn)  # option B is option A for PANs of up to 16 digits
 
 
-def test_pyemv_documented_ac_example() -> None:
-    # pyemv ac.generate_ac's example pads with EMV padding (80 then zeros); KQ leaves that pad to the host
-    data = bytes.fromhex("0000000010000000000000000710000000000007101302050030901B6A3C00005503A4A082")
-    padded = data + b"\x80" + bytes(-(len(data) + 1) % 8)
-    sk = bytes.fromhex("AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB")
-    assert emv.application_cryptogram(sk, padded) == pyemv_ac.generate_ac(sk, data)
+def _emv_padded(data: bytes) -> bytes:
+    """ISO/IEC 9797-1 padding method 2, which pyemv's generate_ac applies by default and KQ leaves to the host."""
+    return data + b"\x80" + bytes(-(len(data) + 1) % 8)
+
+
+@pytest.mark.parametrize(("key", "data", "arqc", "arpc"), [
+    # pyemv/ac.py module docstring: session key, 16 bytes of data, ARQC, then ARPC method 1 with ARC 0000
+    ("29B33180E567CE38EA4CBC9D753B0E61", "0123456789ABCDEF0123456789ABCDEF", "FA624250B008B59A", "45D4255EEF10C920"),
+    # pyemv ac.generate_ac docstring: CDOL data 9F02 9F03 9F1A 95 5F2A 9A 9C 9F37 82 9F36
+    ("AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB", "000000002000" "000000000000" "0124" "0000008000" "0124" "110309" "00"
+     "3804823E" "5800" "0001", "3B76CF10FECD8789", None),
+])
+def test_pyemv_documented_ac_examples(key: str, data: str, arqc: str, arpc: str | None) -> None:
+    k = bytes.fromhex(key)
+    got = emv.application_cryptogram(k, _emv_padded(bytes.fromhex(data)))
+    assert got.hex().upper() == arqc
+    if arpc is not None:
+        assert emv.arpc_method_1(k, got, bytes(2)).hex().upper() == arpc
 
 
 @given(imk=st.binary(min_size=16, max_size=16), pan=st.from_regex(r"\A[0-9]{12,19}\Z"),
