@@ -203,28 +203,20 @@ GF16_IN_BASIS: tuple[int, ...] = (2, 1, 5, 13)
 GF16_OUT_BASIS: tuple[int, ...] = (1, 3, 7, 9)
 
 
-def _apply(columns: Sequence[int], x: int) -> int:
-    r = 0
-    for i, column in enumerate(columns):
-        if (x >> i) & 1:
-            r ^= column
-    return r
-
-
 def gf16_module_source() -> str:
     """The inverse in GF(2^4) (modulo z^4 + z + 1; 0 maps to 0) in the bases :data:`GF16_IN_BASIS` and
     :data:`GF16_OUT_BASIS`, as a circuit on four rows (row ``k`` bit ``k``): the nonlinear core of
     :mod:`pinsec.batch._aes_sbox`'s S-box."""
-    from ._tower import gf16_mul
+    from ._tower import apply, gf16_mul
 
     inverse = [0] + [next(y for y in range(1, 16) if gf16_mul(x, y) == 1) for x in range(1, 16)]
-    undo_in = {_apply(GF16_IN_BASIS, x): x for x in range(16)}
+    undo_in = {apply(GF16_IN_BASIS, x): x for x in range(16)}
 
     def element(x: int) -> int:  # circuit input a_k (bit 3 - k of the table index) is bit k of y
         return sum(((x >> (3 - k)) & 1) << k for k in range(4))
 
     def function(y: int) -> int:
-        return _apply(GF16_OUT_BASIS, inverse[undo_in[y]])
+        return apply(GF16_OUT_BASIS, inverse[undo_in[y]])
 
     tables = [sum(1 << x for x in range(16) if (function(element(x)) >> k) & 1) for k in range(4)]
     return (
