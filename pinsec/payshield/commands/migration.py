@@ -44,7 +44,9 @@ def bw(req: Request) -> str:
             raise CommandError("15", "reserved option is not 0")
         scheme = None if letter == "0" else key_scheme(letter)
     f.end()
-    length = {16: 16, 32: 16, 33: 16, 48: 24, 49: 24}.get(len(text))
+    # the key field is 32 H (plain, double length), U/X + 32 H or T/Y + 48 H; a Z key or an S key block fits
+    # no length flag here
+    length = {32: 16, 33: 16, 49: 24}.get(len(text))
     if length != _LENGTHS[flag]:
         raise CommandError("05", "the key length flag does not fit the key")
     key = req.key(text, key_type=key_type, usage=default_usage(key_type), old_lmk=True)
