@@ -85,3 +85,24 @@ def test_malformed_input(rig: Hsm, data: str, kw: dict[str, str], field: str) ->
     assert info.value.field == field
     if data == "00" * 7:
         assert info.value.code == "data_length"  # said by the Hsm, before any cipher runs
+
+
+def test_translate_data_checks_each_side_as_decrypt_and_encrypt_do(rig: Hsm) -> None:
+    # FIPS 197 / SP 800-38A's AES key and ECB output in, NIST SP 800-67's TDES ECB out (the vectors above)
+    aes = rig.import_clear_key(AES_KEY, KeyAttributes("D0", "A", "D"))
+    tdes_key = rig.import_clear_key(TDES3, KeyAttributes("D0", "T", "E"))
+    fox_under_aes = rig.encrypt_data(rig.import_clear_key(AES_KEY, KeyAttributes("D0", "A", "E")),
+                                     FOX + "00" * 8, mode="ECB")
+    out = rig.translate_data(fox_under_aes, src_key=aes, dst_key=tdes_key, src_mode="ECB", dst_mode="ECB")
+    assert out.hex().upper() == FOX_ECB + rig.encrypt_data(tdes_key, "00" * 8, mode="ECB").hex().upper()
+    assert rig.translate_data(CBC, src_key=aes, dst_key=tdes_key, src_iv=IV, dst_mode="ECB") == \
+        rig.encrypt_data(tdes_key, PLAIN, mode="ECB")
+    for src, dst in ((tdes_key, tdes_key), (aes, aes)):  # encrypt-only as the source, decrypt-only as the target
+        with pytest.raises(KeyPolicyError) as info:
+            rig.translate_data(fox_under_aes, src_key=src, dst_key=dst, src_mode="ECB", dst_mode="ECB")
+        assert info.value.code == "wrong_mode"
+    tdes_in = rig.import_clear_key(TDES3, KeyAttributes("D0", "T", "D"))
+    with pytest.raises(DataError) as short:  # three 8-byte TDES blocks are no whole AES blocks
+        rig.translate_data(FOX_ECB, src_key=tdes_in, dst_key=rig.import_clear_key(
+            AES_KEY, KeyAttributes("D0", "A", "E")), src_mode="ECB", dst_mode="ECB")
+    assert (short.value.code, short.value.field) == ("data_length", "data")

@@ -181,3 +181,21 @@ def test_verify_pin_against_lmk() -> None:
         hsm.verify_pin_against_lmk(block, key=zpk, format=0, pan="4" + ACCOUNT[:-1] + "57",
                                    lmk_pin=right, account=ACCOUNT)
     assert blocked.value.code == "invalid_pin_block"
+
+
+def test_a_pin_under_the_lmk_moves_to_a_new_account_inside() -> None:
+    from pinsec.errors import PinError
+
+    hsm = _hsm()
+    new_account = "409876543210"
+    moved = hsm.rebind_lmk_pin(SECRET.encrypt_pin(bytearray(b"2468"), ACCOUNT), account=ACCOUNT,
+                               new_account=new_account)
+    assert SECRET.decrypt_pin(moved, new_account) == bytearray(b"2468")
+    with pytest.raises(PinError) as info:  # not this account's PIN: one opaque error
+        hsm.rebind_lmk_pin(SECRET.encrypt_pin(bytearray(b"2468"), new_account), account=ACCOUNT,
+                           new_account=new_account)
+    assert info.value.code == "invalid_lmk_pin"
+    for bad, field in (({"account": ACCOUNT[:-1]}, "account"), ({"new_account": "40987654321X"}, "new_account")):
+        with pytest.raises(DataError) as named:
+            hsm.rebind_lmk_pin(moved, **{"account": ACCOUNT, "new_account": new_account, **bad})
+        assert (named.value.code, named.value.field) == ("account", field)

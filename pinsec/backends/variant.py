@@ -51,6 +51,11 @@ class VariantLmkSupport:
                                        code="no_old_lmk", field="old_variant_lmk")
         return self._old_variant_lmk
 
+    def erase_old_lmk(self) -> bool:
+        """Forget the old LMK of key change storage; True if there was one."""
+        held, self._old_variant_lmk = self._old_variant_lmk is not None, None
+        return held
+
     def variant_lmk_state(self) -> tuple[bool, str] | None:
         """(is the published test set, LMK check value), or None without a variant LMK."""
         lmk = self._variant_lmk
@@ -77,9 +82,16 @@ class VariantLmkSupport:
 
     def migrate_lmk_pin(self, old_lmk_pin: str, account: str) -> str:
         """A PIN under the old LMK's pair 02-03 (key change storage) under the current LMK's."""
-        digits = self._old_lmk().decrypt_pin(old_lmk_pin, account)
+        return self._reencrypt_pin(self._old_lmk(), old_lmk_pin, account, account)
+
+    def rebind_lmk_pin(self, lmk_pin: str, account: str, new_account: str) -> str:
+        """A PIN under LMK pair 02-03 for ``account`` as it is for ``new_account``."""
+        return self._reencrypt_pin(self._lmk(), lmk_pin, account, new_account)
+
+    def _reencrypt_pin(self, source: VariantLmk, lmk_pin: str, account: str, new_account: str) -> str:
+        digits = source.decrypt_pin(lmk_pin, account)
         try:
-            return self._lmk().encrypt_pin(digits, account)
+            return self._lmk().encrypt_pin(digits, new_account)
         finally:
             _crypto.wipe(digits)
 

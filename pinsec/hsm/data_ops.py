@@ -64,6 +64,18 @@ class _DataOps(_HsmCore):
         return self._crypt(key, data, decrypt=False, mode=mode, iv=iv, ksn=ksn, direction=direction,
                            dukpt_key_type=dukpt_key_type)
 
+    def translate_data(self, data: bytes | str, *, src_key: KeyHandle, dst_key: KeyHandle, src_mode: str = "CBC",
+                       dst_mode: str = "CBC", src_iv: bytes | str | None = None, dst_iv: bytes | str | None = None
+                       ) -> bytes:
+        """Whole blocks deciphered under ``src_key`` (D0, mode B or D) and enciphered under ``dst_key`` (D0,
+        mode B or E) in one call: the payShield M4 host command. Each side is checked as
+        :meth:`decrypt_data` and :meth:`encrypt_data` check it, so a key translates only what it could
+        decrypt or encrypt alone."""
+        clear = self._crypt(src_key, data, decrypt=True, mode=src_mode, iv=src_iv, ksn=None, direction="request",
+                            dukpt_key_type=None)
+        return self._crypt(dst_key, clear, decrypt=False, mode=dst_mode, iv=dst_iv, ksn=None, direction="request",
+                           dukpt_key_type=None)
+
     def decrypt_data(self, key: KeyHandle, data: bytes | str, *, mode: str = "CBC", iv: bytes | str | None = None,
                      ksn: bytes | str | None = None, direction: str = "request", dukpt_key_type: str | None = None
                      ) -> bytes:

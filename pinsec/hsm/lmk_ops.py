@@ -81,6 +81,21 @@ class _LmkOps(_PinOps):
         self._gate("translate_pin")
         return self._variant().migrate_lmk_pin(lmk_pin, account)
 
+    def rebind_lmk_pin(self, lmk_pin: str, *, account: str, new_account: str) -> str:
+        """A PIN under LMK pair 02-03 for ``account`` as it is for ``new_account`` (a card reissued under a
+        new account number: the payShield QK host command), deciphered and enciphered inside."""
+        account, new_account = self._account(account), self._account(new_account, "new_account")
+        backend = self._variant()
+        self._gate("translate_pin")
+        return _lmk_pin(lambda: backend.rebind_lmk_pin(lmk_pin, account, new_account))
+
+    def erase_key_change_storage(self) -> None:
+        """Forget the old LMK held for migration (the payShield BS host command): from then on
+        :meth:`import_lmk_key` with ``old_lmk`` and :meth:`migrate_lmk_pin` are refused (``no_old_lmk``), as
+        they are without key change storage. Nothing is given out; erasing an empty storage is not an error."""
+        if self._variant().erase_old_lmk():
+            _audit.info("erase_key_change_storage: the old LMK is gone")
+
     def generate_lmk_key(self, *, key_type: str, usage: str, length: int = 16) -> KeyHandle:
         """A random TDES key (16 or 24 bytes, odd parity) of ``key_type``, to go out under the variant LMK."""
         attributes = variant_policy.attributes_for(key_type, usage)
@@ -193,9 +208,9 @@ class _LmkOps(_PinOps):
     # ----------------------------------------------------------------------------- PINs under the LMK
 
     @staticmethod
-    def _account(account: str) -> str:
+    def _account(account: str, field: str = "account") -> str:
         if not (isinstance(account, str) and len(account) == 12 and account.isascii() and account.isdigit()):
-            raise DataError("the account number is 12 digits", code="account", field="account")
+            raise DataError(f"{field} is 12 digits", code="account", field=field)
         return account
 
     def lmk_pin_from_block(
