@@ -108,8 +108,9 @@ def test_80_data_length(client: Client) -> None:
 
 @pytest.mark.parametrize("code", sorted(set(COMMANDS) - {"NC", "RA"}))  # NC and RA take no fields
 def test_every_command_answers_empty_and_garbage_input_with_an_error(client: Client, code: str) -> None:
-    # BI's and AS's fields are all optional: an empty body, with or without an empty trailer, is a whole command
-    empty = () if code in ("BI", "AS") else ("", "\x19")
+    # BI's and AS's fields are all optional and BS has none: an empty body, with or without an empty trailer, is
+    # a whole command
+    empty = () if code in ("BI", "AS", "BS") else ("", "\x19")
     for body in (*empty, "U", "%", "Z" * 300, "\xff" * 40):
         rc, err, _ = client.call(code + body)
         assert rc == code[0] + chr(ord(code[1]) + 1)

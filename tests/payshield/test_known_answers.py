@@ -237,6 +237,20 @@ def test_cu_changes_a_pin_against_its_pvv(client: Client) -> None:
     assert client.call(f"CU003{v.ZPK}{pvk}{old}01{PVV_ACCOUNT}18523{new}")[1] == "04"
 
 
+def test_qk_moves_a_pin_under_the_lmk_to_a_new_account(client: Client) -> None:
+    # QK as github:softwaregroup-bg/ut-codec-payshield (test/config/test.js, translateAccountNumber) lays it out:
+    # the PIN under the LMK, the account, the new account (12 N each); QL00 and the PIN under the LMK
+    new_account = "987650000012"
+    lmk_pin = LMK.encrypt_pin(bytearray(b"4524"), PVV_ACCOUNT)
+    rc, err, moved = client.call(f"QK{lmk_pin}{PVV_ACCOUNT}{new_account}")
+    assert (rc, err) == ("QL", "00") and LMK.decrypt_pin(moved, new_account) == bytearray(b"4524")
+    assert client.call(f"QK{lmk_pin}{new_account}{PVV_ACCOUNT}")[1] == "14"  # not that account's PIN
+    # one digit short: the fields split one place off, leaving 4 characters for a PIN (5 at least)
+    assert client.call(f"QK{lmk_pin}{PVV_ACCOUNT}{new_account[:-1]}")[1] == "15"
+    assert client.call(f"QK{PVV_ACCOUNT}{new_account}")[1] == "15"  # no PIN
+    assert client.call(f"QK{lmk_pin}{PVV_ACCOUNT}98765000001X")[1] == "15"
+
+
 def test_ba_ng_clear_pins_need_the_authorised_state(client: Client) -> None:
     account = v.ACCOUNT_1234
     assert client.call(f"BA1234F{account}") == ("BB", "17", "")
@@ -353,6 +367,40 @@ def test_m0_as_a_production_codec_lays_it_out(client: Client) -> None:
     assert client.call(f"M0001100C{dek}0020{message}")[1] == "05"
 
 
+def test_m4_translates_data_from_one_key_to_another(client: Client) -> None:
+    # M4 as github:softwaregroup-bg/ut-codec-payshield (test/config/test.js, translateDataBlockEncode set 0) lays
+    # it out: modes 00 00, hex in and out, source key type 00B and key, destination key type 00B and key,
+    # length "0020" for 32 hex digits, and M500 + length + data back. Its keys are under its own LMK, so DEKs
+    # under the test LMK take their place; the values are checked with OpenSSL directly.
+    from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
+    from cryptography.hazmat.primitives.ciphers import Cipher, modes
+
+    src_clear = adjust_parity(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"))
+    dst_clear = adjust_parity(bytes.fromhex("89ABCDEF0123456776543210FEDCBA98"))
+    src, dst = (wrap_under(LMK.kek("00B"), k, "U") for k in (src_clear, dst_clear))
+    plain = bytes.fromhex("0400980C0002AE900AF140D0C21230D7")
+
+    def ecb(key: bytes, data: bytes, decrypt: bool = False) -> bytes:
+        c = Cipher(TripleDES(key + key[:8]), modes.ECB())
+        op = c.decryptor() if decrypt else c.encryptor()
+        return op.update(data) + op.finalize()
+
+    under_src, under_dst = ecb(src_clear, plain).hex().upper(), ecb(dst_clear, plain).hex().upper()
+    assert client.call("M4000011" + f"00B{src}00B{dst}0020{under_src}") == ("M5", "00", "0020" + under_dst)
+    assert client.call("M4000010" + f"00B{src}00B{dst}0020{under_src}") == (
+        "M5", "00", "0010" + bytes.fromhex(under_dst).decode("latin-1"))
+    zek = wrap_under(LMK.kek("00A"), dst_clear, "U")  # a ZEK on either side
+    assert client.call("M4000011" + f"00B{src}00A{zek}0020{under_src}") == ("M5", "00", "0020" + under_dst)
+    for fields, error in [("010011", "68"), ("000111", "68"), ("990011", "02"), ("000021", "03"),
+                          ("000012", "04")]:
+        assert client.call(f"M4{fields}00B{src}00B{dst}0020{under_src}")[1] == error, fields
+    assert client.call(f"M4000011001{src}00B{dst}0020{under_src}")[1] == "05"
+    assert client.call(f"M400001100B{src}00B{src[:-1]}00020{under_src}")[1] == "11"  # destination parity
+    assert client.call(f"M400001100B{src[:-1]}000B{dst}0020{under_src}")[1] == "10"  # source parity
+    assert client.call(f"M400001100B{dst}00B{dst}0020{under_src}") == ("M5", "00", "0020" + under_src)  # a no-op
+    assert client.call(f"M400001100B{src}00B{dst}001E{under_src[:30]}")[1] == "06"  # not whole blocks
+
+
 # BK and FW: the offset or PVV of the PIN in a block (layouts as github:softwaregroup-bg/ut-codec-payshield's
 # messages.json sends them), against psec's published IBM 3624 and Visa PVV vectors
 @pytest.mark.parametrize(("pin", "offset"), [("4524", "0000"), ("5635", "1111")])
@@ -363,6 +411,22 @@ def test_bk_gives_the_ibm_offset_of_a_selected_pin(client: Client, pin: str, off
     assert client.call(f"BK001{v.ZPK}{pvk}{zpk_block}01{IBM_TAIL}") == ("BL", "00", offset + "FFFFFFFF")
     tpk_block = pinblock.encipher(_clear(v.TPK, "002"), pin, IBM_ACCOUNT + "0").hex().upper()
     assert client.call(f"BK002{v.TPK}{pvk}{tpk_block}01{IBM_TAIL}") == ("BL", "00", offset + "FFFFFFFF")
+
+
+def test_du_changes_a_pin_against_its_ibm_offset(client: Client) -> None:
+    # DU as the codec above sends it (verifyPinGenerateOffset: key type, key, PVK, current block, format, check
+    # length, account, table, validation data, current offset, new block; DV00 and the new offset), against
+    # psec's IBM 3624 vectors: PIN 4524 -> offset 0000, 5635 -> 1111
+    x = _vector("pin_verification.json", "ibm3624-1-offset")
+    pvk = _under_lmk(str(x["pvk"]), "002")
+    old, new = _zpk_block("4524", IBM_ACCOUNT), _zpk_block("5635", IBM_ACCOUNT)
+    assert client.call(f"DU001{v.ZPK}{pvk}{old}01{IBM_TAIL}0000FFFFFFFF{new}") == ("DV", "00", "1111FFFFFFFF")
+    assert client.call(f"DU001{v.ZPK}{pvk}{old}01{IBM_TAIL}0001FFFFFFFF{new}") == ("DV", "01", "")
+    tpk = pinblock.encipher(_clear(v.TPK, "002"), "5635", IBM_ACCOUNT + "0").hex().upper()
+    tpk_new = pinblock.encipher(_clear(v.TPK, "002"), "4524", IBM_ACCOUNT + "0").hex().upper()
+    assert client.call(f"DU002{v.TPK}{pvk}{tpk}01{IBM_TAIL}1111FFFFFFFF{tpk_new}") == ("DV", "00", "0000FFFFFFFF")
+    assert client.call(f"DU003{v.ZPK}{pvk}{old}01{IBM_TAIL}0000FFFFFFFF{new}")[1] == "04"
+    assert client.call(f"DU001{v.ZPK}{pvk}{old}01{IBM_TAIL}0000FFFFFFFF")[1] == "15"  # no new PIN block
 
 
 def test_fw_gives_the_visa_pvv_of_a_selected_pin(client: Client) -> None:

@@ -90,6 +90,21 @@ def test_without_key_change_storage_bw_and_bg_are_13() -> None:
         assert c.call(f"BG{ACCOUNT}{OLD.encrypt_pin(bytearray(b'4321'), ACCOUNT)}")[1] == "13"
 
 
+def test_bs_erases_key_change_storage_for_every_connection() -> None:
+    # BS as github:softwaregroup-bg/ut-codec-payshield (test/config/test.js, eraseKeyChangeStorage) sends it:
+    # the command code alone, answered BT00
+    key = "BW011" + wrap_under(OLD.kek("001"), ZPK, "U")
+    pin = f"BG{ACCOUNT}{OLD.encrypt_pin(bytearray(b'4321'), ACCOUNT)}"
+    with running(PayShieldServer(make_hsm(NEW, old_variant_lmk=OLD))) as at, \
+            Client((at.host, at.port)) as c, Client((at.host, at.port)) as other:
+        assert c.call(key)[1] == other.call(pin)[1] == "00"
+        assert c.call("BSx") == ("BT", "15", "")  # BS has no fields
+        assert c.call(key)[1] == "00"
+        assert c.call("BS") == ("BT", "00", "")
+        assert (other.call(key)[1], other.call(pin)[1], c.call(pin)[1]) == ("13", "13", "13")
+        assert other.call("BS") == ("BT", "00", "")  # nothing left to erase: still 00
+
+
 @pytest.mark.parametrize(("new", "old"), [(NEW, VariantLmk.test()), (VariantLmk.test(), OLD)])
 def test_the_public_test_lmk_takes_no_part_in_a_migration(new: VariantLmk, old: VariantLmk) -> None:
     with pytest.raises(KeyPolicyError) as raised:

@@ -5,7 +5,8 @@ BW: key type code (2 characters: an LMK pair code ``00``-``0E``, variant 0, or `
 type after a ``;``), key length flag (``0`` single, ``1`` double, ``2`` triple), the key under the old LMK,
 [``;`` key type], [``;`` reserved ``0``, LMK scheme, reserved ``0``]. The key under the new LMK, in the
 scheme asked for or the one it came in. BG: account (12 N), PIN under the old LMK. The PIN under the new.
-Without key change storage both answer ``13`` (an LMK error, as the manuals name it)."""
+Without key change storage both answer ``13`` (an LMK error, as the manuals name it). BS (no fields) erases
+key change storage, for every connection: BW and BG answer ``13`` from then on."""
 
 from __future__ import annotations
 
@@ -63,3 +64,11 @@ def bg(req: Request) -> str:
     lmk_pin = f.rest()
     f.end()
     return req.hsm.migrate_lmk_pin(lmk_pin, account=account)
+
+
+@command("BS")
+def bs(req: Request) -> str:
+    """Erase key change storage (the old LMK): no fields, nothing back but the error code."""
+    req.fields.end()
+    req.hsm.erase_key_change_storage()
+    return ""

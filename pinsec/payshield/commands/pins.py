@@ -5,7 +5,7 @@ the LMK), EE (the PIN of an IBM 3624 offset, under the LMK), CU (PIN change agai
 NG (clear PINs in and out of the LMK form: the Authorised state only), BK and FW (the IBM offset or Visa PVV
 of the PIN in a block: customer-selected PINs), BC and BE (verify a PIN block against
 the PIN under the LMK: the comparison method), CK and CM (verify a TDES DUKPT PIN against an IBM 3624 offset
-or a Visa PVV)."""
+or a Visa PVV), DU (PIN change against an IBM 3624 offset), QK (a PIN under the LMK to a new account number)."""
 
 from __future__ import annotations
 
@@ -316,6 +316,19 @@ def ng(req: Request) -> str:
     return req.hsm.clear_pin_from_lmk(lmk_pin, account=account).ljust(len(lmk_pin), "F")
 
 
+@command("QK")
+def qk(req: Request) -> str:
+    """A PIN under the LMK for a new account number (a reissued card): the PIN under LMK pair 02-03, the
+    account (12 N), the new account (12 N). The PIN under the LMK for the new account."""
+    f = req.fields
+    rest = f.rest()
+    f.end()
+    lmk_pin, account, new_account = rest[:-24], rest[-24:-12], rest[-12:]
+    if len(lmk_pin) < 5 or not (account + new_account).isdigit():
+        raise CommandError("15", "PIN under LMK, account number, new account number")
+    return req.hsm.rebind_lmk_pin(lmk_pin, account=account, new_account=new_account)
+
+
 @command("JA")
 def ja(req: Request) -> str:
     """Generate a random PIN: account, PIN length (2 N). The PIN under LMK pair 02-03."""
@@ -368,22 +381,52 @@ def _keyed_by_type(req: Request) -> KeyHandle:
     return _pin_key(req, req.fields.key("PIN key"), kind)
 
 
+def _ibm_request(req: Request) -> tuple[KeyHandle, KeyHandle, str, int, tuple[int, str, str, str]]:
+    """Key type (001 ZPK, 002 TPK), the PIN key, PVK, PIN block, format, then check length, account,
+    decimalisation table and validation data: how BK and DU open."""
+    f = req.fields
+    key = _keyed_by_type(req)
+    pvk = req.key(f.key("PVK"), key_type="002", usage="V1", source=False)
+    block = _block(f)
+    return key, pvk, block, req.pin_format(f.digits(2, "PIN block format")), _ibm_inputs(f)
+
+
+def _offset_of(req: Request, block: str, key: KeyHandle, pvk: KeyHandle, fmt: int,
+               ibm: tuple[int, str, str, str]) -> str:
+    """The IBM 3624 offset of the PIN in ``block`` (12 H, F-padded)."""
+    check_length, account, table, data = ibm
+    offset = req.hsm.pin_verification_value(block, key=key, format=fmt, pan=req.pan(account), pvk=pvk,
+                                            method="ibm3624", validation_data=data, decimalization_table=table,
+                                            pin_check_length=check_length)
+    return offset.ljust(12, "F")
+
+
+@command("DU")
+def du(req: Request) -> str:
+    """Verify a PIN against its IBM 3624 offset and give the new PIN's offset (PIN change, CU's IBM twin):
+    key type (001 ZPK or 002 TPK), the key, PVK, current PIN block, format, check length, account,
+    decimalisation table, validation data, current offset, new PIN block. The new offset (12 H, F-padded),
+    only when the current PIN verified (else 01)."""
+    f = req.fields
+    key, pvk, current, fmt, ibm = _ibm_request(req)
+    check_length, account, table, data = ibm
+    offset = _offset(f.hex(12, "offset"), check_length)
+    new = _block(f)
+    f.end()
+    req.hsm.verify_pin(current, key=key, format=fmt, pan=req.pan(account), pvk=pvk, method="ibm3624",
+                       offset=offset, validation_data=data, decimalization_table=table,
+                       pin_check_length=check_length)
+    return _offset_of(req, new, key, pvk, fmt, ibm)
+
+
 @command("BK")
 def bk(req: Request) -> str:
     """The IBM 3624 offset of the PIN in a PIN block (a customer-selected PIN): key type (001 ZPK, 002 TPK), the
     key, PVK, PIN block, format, check length, account, decimalisation table, validation data. The offset
     (12 H, F-padded)."""
-    f = req.fields
-    key = _keyed_by_type(req)
-    pvk = req.key(f.key("PVK"), key_type="002", usage="V1", source=False)
-    block = _block(f)
-    fmt = req.pin_format(f.digits(2, "PIN block format"))
-    check_length, account, table, data = _ibm_inputs(f)
-    f.end()
-    offset = req.hsm.pin_verification_value(block, key=key, format=fmt, pan=req.pan(account), pvk=pvk,
-                                            method="ibm3624", validation_data=data, decimalization_table=table,
-                                            pin_check_length=check_length)
-    return offset.ljust(12, "F")
+    key, pvk, block, fmt, ibm = _ibm_request(req)
+    req.fields.end()
+    return _offset_of(req, block, key, pvk, fmt, ibm)
 
 
 @command("FW")
