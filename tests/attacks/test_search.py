@@ -2,8 +2,8 @@
 
 The machine holds a default-state Hsm over a backend where a rig planted keys with published clear values
 and PIN blocks of PINs it knows. It generates, imports and exports key blocks, translates, derives DUKPT
-keys, computes and verifies MACs, verifies PINs, generates PINs, reads KCVs, encrypts and decrypts data
-(with data keys, and with every other key to see it refused), in any order and with any
+keys, computes and verifies MACs, verifies PINs, generates PINs, reads KCVs, encrypts, decrypts and translates
+data (with data keys, and with every other key to see it refused), in any order and with any
 key in any role. After every step it checks that nothing any call returned or raised, as bytes or as text,
 contains a clear PIN, a planted clear PIN block, or the clear bytes of any key the backend holds (planted,
 generated, imported or derived: the test reads them from the backend's own records, which no public call
@@ -203,6 +203,13 @@ def machine_for(factory: Callable[[], Backend]) -> type[RuleBasedStateMachine]:
             # data keys on anything: PIN blocks, and their DUKPT data variants on terminal blocks
             crypt = self.hsm.decrypt_data if decrypt else self.hsm.encrypt_data
             self._call(lambda: crypt(key, item[0], mode=mode, ksn=ksn))
+
+        @rule(src=keys, dst=keys, item=blocks, modes=st.sampled_from([("ECB", "ECB"), ("CBC", "ECB"), ("ECB", "CBC")]))
+        def translate_data(self, src: KeyHandle, dst: KeyHandle, item: tuple[bytes, int, str, str | None, KeyHandle],
+                           modes: tuple[str, str]) -> None:
+            # decrypt under one key and encrypt under another: PIN blocks through any pair of keys
+            self._call(lambda: self.hsm.translate_data(item[0], src_key=src, dst_key=dst, src_mode=modes[0],
+                                                       dst_mode=modes[1]))
 
         @rule(key=keys, session=st.sampled_from(["none", "common", "mastercard"]),
               arc=st.binary(min_size=2, max_size=2), chosen=st.sampled_from([0xF0, 0x0F, None]),
