@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 from .errors import DataError, InputError
 
-__all__ = ["parse_hex", "to_hex"]
+__all__ = ["parse_hex", "sized_bytes", "to_hex"]
 
 _HEX = frozenset("0123456789abcdefABCDEF")
 
@@ -46,6 +46,22 @@ def parse_hex(
         allowed = " or ".join(str(n) for n in sorted(lengths))
         raise error(f"{field} is {len(data)} bytes, expected {allowed}", field=field)
     return data
+
+
+def sized_bytes(value: object, size: int, *, field: str) -> bytes:
+    """``value`` as bytes when it is bytes of exactly ``size``, for binary-only fields (EMV's cryptograms,
+    counters and PAN blocks, where hex text is not taken); else a :class:`DataError` naming ``field``.
+
+    >>> sized_bytes(b"\\x00\\x1c", 2, field="atc").hex()
+    '001c'
+    >>> sized_bytes("001C", 2, field="atc")
+    Traceback (most recent call last):
+    ...
+    pinsec.errors.DataError: atc is 2 bytes
+    """
+    if not isinstance(value, (bytes, bytearray)) or len(value) != size:
+        raise DataError(f"{field} is {size} bytes", field=field)
+    return bytes(value)
 
 
 def to_hex(data: bytes) -> str:

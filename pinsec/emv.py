@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 
 from . import _crypto, mac
+from ._hex import sized_bytes
 from .errors import DataError, InvalidKeyError
 
 __all__ = [
@@ -42,11 +43,6 @@ __all__ = [
     "pan_block",
 ]
 
-
-def _sized(value: object, size: int, field: str) -> bytes:
-    if not isinstance(value, (bytes, bytearray)) or len(value) != size:
-        raise DataError(f"{field} is {size} bytes", field=field)
-    return bytes(value)
 
 
 def _double_length(key: object, field: str) -> bytes:
@@ -86,7 +82,7 @@ def pan_block(pan: str, psn: str = "00", *, option: str = "A") -> bytes:
 def derive_icc_master_key(issuer_master_key: bytes, pan_psn: bytes) -> bytes:
     """The card's master key from the issuer's (16 bytes) and :func:`pan_block` (EMV Book 2 A1.4.1)."""
     imk = _double_length(issuer_master_key, "issuer_master_key")
-    y = _sized(pan_psn, 8, "pan_block")
+    y = sized_bytes(pan_psn, 8, field="pan_block")
     return _crypto.adjust_parity(_crypto.tdes_ecb_encrypt(imk, y + _crypto.xor(y, b"\xff" * 8)))
 
 
@@ -96,7 +92,7 @@ def common_session_data(atc: bytes) -> bytes:
     >>> common_session_data(bytes.fromhex("001C")).hex()
     '001c000000000000'
     """
-    return _sized(atc, 2, "atc") + bytes(6)
+    return sized_bytes(atc, 2, field="atc") + bytes(6)
 
 
 def mastercard_session_data(atc: bytes, unpredictable_number: bytes) -> bytes:
@@ -105,13 +101,14 @@ def mastercard_session_data(atc: bytes, unpredictable_number: bytes) -> bytes:
     >>> mastercard_session_data(bytes.fromhex("0001"), bytes.fromhex("12345678")).hex()
     '0001000012345678'
     """
-    return _sized(atc, 2, "atc") + bytes(2) + _sized(unpredictable_number, 4, "unpredictable_number")
+    counter = sized_bytes(atc, 2, field="atc")
+    return counter + bytes(2) + sized_bytes(unpredictable_number, 4, field="unpredictable_number")
 
 
 def derive_session_key(icc_master_key: bytes, r: bytes) -> bytes:
     """EMV's common session key derivation (A1.3.1) from the card's master key and the 8-byte ``r``."""
     mk = _double_length(icc_master_key, "icc_master_key")
-    data = bytearray(_sized(r, 8, "r") * 2)
+    data = bytearray(sized_bytes(r, 8, field="r") * 2)
     data[2], data[10] = 0xF0, 0x0F
     return _crypto.adjust_parity(_crypto.tdes_ecb_encrypt(mk, bytes(data)))
 
@@ -128,5 +125,5 @@ def application_cryptogram(key: bytes, data: bytes) -> bytes:
 def arpc_method_1(key: bytes, arqc: bytes, arc: bytes) -> bytes:
     """EMV ARPC method 1 (Book 2 8.2.1): TDES under ``key`` of ARQC XOR (ARC || six zero bytes)."""
     key = _double_length(key, "key")
-    block = _crypto.xor(_sized(arqc, 8, "arqc"), _sized(arc, 2, "arc") + bytes(6))
+    block = _crypto.xor(sized_bytes(arqc, 8, field="arqc"), sized_bytes(arc, 2, field="arc") + bytes(6))
     return _crypto.tdes_ecb_encrypt(key, block)

@@ -8,6 +8,7 @@ import hmac
 from typing import Literal
 
 from .. import emv
+from .._hex import sized_bytes
 from ..errors import DataError, InvalidKeyError, VerificationError
 from ..keys import KeyHandle
 from . import policy
@@ -15,11 +16,6 @@ from ._core import _HsmCore
 
 SessionKey = Literal["none", "common", "mastercard"]
 
-
-def _sized(value: object, size: int, field: str) -> bytes:
-    if not isinstance(value, (bytes, bytearray)) or len(value) != size:
-        raise DataError(f"{field} is {size} bytes", field=field)
-    return bytes(value)
 
 
 class _EmvOps(_HsmCore):
@@ -58,12 +54,12 @@ class _EmvOps(_HsmCore):
         if key.length != 16:
             raise InvalidKeyError("an issuer master key for application cryptograms is a double-length key",
                                   field="key")
-        arqc = _sized(arqc, 8, "arqc")
-        pan_block = _sized(pan_block, 8, "pan_block")
+        arqc = sized_bytes(arqc, 8, field="arqc")
+        pan_block = sized_bytes(pan_block, 8, field="pan_block")
         if not isinstance(data, (bytes, bytearray)) or not 1 <= len(data) <= 255:
             raise DataError("transaction data is 1 to 255 bytes", field="data")
         if arc is not None:
-            arc = _sized(arc, 2, "arc")
+            arc = sized_bytes(arc, 2, field="arc")
         session = self._session_data(session_key, atc, unpredictable_number)
         self._gate("emv_cryptogram")
         expected = self._backend.emv_cryptogram(key, pan_block, session, bytes(data))
