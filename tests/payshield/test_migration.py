@@ -69,6 +69,8 @@ def test_bg_gives_the_pin_under_the_new_lmk(client: Client) -> None:
 
 @pytest.mark.parametrize(("command", "error"), [
     ("BW013" + wrap_under(OLD.kek("001"), ZPK, "U"), "05"),                    # bad length flag
+    ("BW010Z" + wrap_under(OLD.kek("001"), ZPK[:8], "Z"), "27"),               # single length (PCI)
+    ("BW011Z" + wrap_under(OLD.kek("001"), ZPK[:8], "Z"), "27"),               # a Z key, whatever the flag
     ("BW012" + wrap_under(OLD.kek("001"), ZPK, "U"), "05"),                    # flag says triple
     ("BW0G1" + wrap_under(OLD.kek("001"), ZPK, "U"), "04"),                    # unknown key type code
     ("BWFF1" + wrap_under(OLD.kek("001"), ZPK, "U"), "15"),                    # FF without ; key type

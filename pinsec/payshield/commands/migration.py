@@ -29,7 +29,11 @@ def bw(req: Request) -> str:
     code, flag = f.text(2, "key type code").upper(), f.text(1, "key length flag")
     if flag not in _LENGTHS:
         raise CommandError("05", "key length flag")
+    if flag == "0":
+        raise CommandError("27", "single-length DES keys are not taken (PCI)")
     text = f.key("key", plain=32)
+    if text[0] == "Z":
+        raise CommandError("27", "a single-length (scheme Z) key is not taken (PCI)")
     if code == "FF":
         if not f.optional(";"):
             raise CommandError("15", "key type code FF needs ; and the key type")
@@ -45,8 +49,8 @@ def bw(req: Request) -> str:
             raise CommandError("15", "reserved option is not 0")
         scheme = None if letter == "0" else key_scheme(letter)
     f.end()
-    # the key field is 32 H (plain, double length), U/X + 32 H or T/Y + 48 H; a Z key or an S key block fits
-    # no length flag here
+    # the key field is 32 H (plain, double length), U/X + 32 H or T/Y + 48 H; an S key block fits no length
+    # flag here
     length = {32: 16, 33: 16, 49: 24}.get(len(text))
     if length != _LENGTHS[flag]:
         raise CommandError("05", "the key length flag does not fit the key")
