@@ -64,6 +64,8 @@ _BATCH_TESTS = ["tests/test_batch_des.py", "tests/test_batch_aes.py", "tests/tes
                 "tests/test_dukpt_tdes_edges.py", "tests/test_dukpt_aes_edges.py"]
 _EMV_TESTS = ["tests/test_emv.py", "tests/conformance/test_emv.py", "tests/attacks/test_emv_oracle.py",
               "tests/payshield/test_emv.py", "tests/test_pkcs11.py"]
+#: The payShield server's own tests drive it through sockets; the Hsm below it has its own targets above.
+_PAYSHIELD_TESTS = ["tests/payshield", "tests/test_variant_lmk.py"]
 #: Core module -> the tests that answer for it (its doctests run too).
 TARGETS: dict[str, list[str]] = {
     "pinsec/pinblock.py": _PIN_TESTS,
@@ -96,6 +98,11 @@ TARGETS: dict[str, list[str]] = {
     "pinsec/hsm/rsa_ops.py": ["tests/test_rsa_ops.py", "tests/aws/test_import_export.py", "tests/aws/test_control.py"],
     "pinsec/bulk/journal.py": ["tests/test_journal.py", "tests/test_bulk.py", "tests/attacks/test_bulk_input.py"],
     "pinsec/bulk/records.py": ["tests/test_bulk_records.py", "tests/test_bulk.py", "tests/attacks/test_bulk_input.py"],
+    # the payShield host-command server: field parsing, framing, error codes, and every command's checks
+    **{f"pinsec/payshield/{name}.py": _PAYSHIELD_TESTS for name in ("fields", "request", "wire", "errors")},
+    **{f"pinsec/payshield/commands/{name}.py": _PAYSHIELD_TESTS
+       for name in ("admin", "cards", "chaining", "components", "cvk", "data", "emv", "key_fields", "keys", "macs",
+                    "migration", "pins")},
     # the batch engine (its generated S-box modules are checked whole: regenerated and compared, and every
     # circuit against its table on all inputs)
     **{f"pinsec/batch/{name}.py": _BATCH_TESTS

@@ -199,3 +199,23 @@ def test_a_pin_under_the_lmk_moves_to_a_new_account_inside() -> None:
         with pytest.raises(DataError) as named:
             hsm.rebind_lmk_pin(moved, **{"account": ACCOUNT, "new_account": new_account, **bad})
         assert (named.value.code, named.value.field) == ("account", field)
+
+
+def test_erasing_key_change_storage_is_audited_once(caplog: pytest.LogCaptureFixture) -> None:
+    from pinsec.errors import UnsupportedOperation
+
+    caplog.set_level(logging.INFO, logger="pinsec.audit")
+    old = VariantLmk([adjust_parity(secrets.token_bytes(16)) for _ in TEST_LMK])
+    hsm = Hsm(SoftwareBackend(variant_lmk=SECRET, old_variant_lmk=old))
+    under_old = old.encrypt_pin(bytearray(b"2468"), ACCOUNT)
+    assert SECRET.decrypt_pin(hsm.migrate_lmk_pin(under_old, account=ACCOUNT), ACCOUNT) == bytearray(b"2468")
+    def erased() -> list[str]:
+        return [r.getMessage() for r in caplog.records if "erase_key_change_storage" in r.getMessage()]
+
+    hsm.erase_key_change_storage()
+    assert erased() == ["erase_key_change_storage: the old LMK is gone"]
+    hsm.erase_key_change_storage()  # nothing left: not an error, and not a second "gone"
+    assert len(erased()) == 1
+    with pytest.raises(UnsupportedOperation) as info:
+        hsm.migrate_lmk_pin(under_old, account=ACCOUNT)
+    assert info.value.code == "no_old_lmk"
