@@ -43,6 +43,21 @@ def test_bu_check_values(client: Client, fields: str, kcv: str) -> None:
     assert client.call("BU" + fields) == ("BV", "00", kcv)
 
 
+def test_bu_takes_the_kcv_type_a_production_codec_sends(client: Client) -> None:
+    # github:softwaregroup-bg/ut-codec-payshield, test/config/test.js, generateKeyCheckValueEncode: after the
+    # key, [";" key type] for code FF, then ";", reserved "00", KCV type ("1": 6 H, "0": 16 H); its decode
+    # samples answer "BV00" with 6 and with 16 hex digits. ThalesSim's first BU answer (key type 000, code 00)
+    # gives the values.
+    fields, kcv = v.BU[0]
+    key = fields[3:]
+    assert client.call(f"BU{fields};001") == ("BV", "00", kcv[:6])
+    assert client.call(f"BU{fields};000") == ("BV", "00", kcv)
+    assert client.call(f"BUFF1{key};000;001") == ("BV", "00", kcv[:6])
+    assert client.call(f"BUFF1{key};000") == ("BV", "00", kcv)
+    for bad in (";011", ";002", ";00", ";0011"):
+        assert client.call(f"BU{fields}{bad}")[1] == "15", bad
+
+
 def test_a6_imports_a_key_under_a_zmk(client: Client) -> None:
     assert client.call("A6" + v.A6[0]) == ("A7", "00", v.A6[1])
 

@@ -108,7 +108,8 @@ def a8(req: Request) -> str:
 @command("BU")
 def bu(req: Request) -> str:
     """Key check value: key type code (2: the LMK pair code, or ``FF`` and ``;`` + 3-character key type after
-    the key), key length flag (0, 1, 2), key. KCV (16 H)."""
+    the key), key length flag (0, 1, 2), key, [``;`` reserved ``00``, KCV type (0: 16 H, 1: 6 H)]. The KCV
+    (16 H unless asked for 6)."""
     f = req.fields
     code = f.text(2, "key type code").upper()
     length_flag = f.text(1, "key length flag")
@@ -116,11 +117,16 @@ def bu(req: Request) -> str:
         raise CommandError("05", "key length flag")
     text = f.key("key")
     key_type = key_type_code(f.text(3, "key type") if code == "FF" and f.optional(";") else "0" + code)
+    kcv_type = "0"
+    if f.optional(";"):
+        if f.text(2, "reserved") != "00":
+            raise CommandError("15", "reserved field is not 00")
+        kcv_type = f.text(1, "key check value type")
     f.end()
     key = req.key(text, key_type=key_type, usage=default_usage(key_type))
     if key.length != {"0": 8, "1": 16, "2": 24}[length_flag]:
         raise CommandError("27", "key length flag does not match the key")
-    return req.hsm.check_value(key, length=8)
+    return check_value(req, key, kcv_type)
 
 
 def _translate_options(req: Request) -> tuple[str, str]:
