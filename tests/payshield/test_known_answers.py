@@ -380,6 +380,13 @@ def test_m0_as_a_production_codec_lays_it_out(client: Client) -> None:
     assert client.call(f"M0001100B{dek}0020{message}") == ("M1", "00", "0020" + want)
     assert client.call(f"M2001100B{dek}0020{want}") == ("M3", "00", "0020" + message)
     assert client.call(f"M0001100C{dek}0020{message}")[1] == "05"
+    # set 1 of the same: input format "2" (text: the 32 characters are the 32 bytes), hex out; and
+    # decryptDataBlockEncode set 1: hex in, output format "2" (text) for the 64 hex digits of 32 bytes
+    text = message.encode("ascii")
+    enc = Cipher(TripleDES(clear + clear[:8]), modes.ECB()).encryptor()
+    under = (enc.update(text) + enc.finalize()).hex().upper()
+    assert client.call(f"M0002100B{dek}0020{message}") == ("M1", "00", "0040" + under)
+    assert client.call(f"M2001200B{dek}0040{under}") == ("M3", "00", "0020" + message)
 
 
 def test_m4_translates_data_from_one_key_to_another(client: Client) -> None:
@@ -406,8 +413,8 @@ def test_m4_translates_data_from_one_key_to_another(client: Client) -> None:
         "M5", "00", "0010" + bytes.fromhex(under_dst).decode("latin-1"))
     zek = wrap_under(LMK.kek("00A"), dst_clear, "U")  # a ZEK on either side
     assert client.call("M4000011" + f"00B{src}00A{zek}0020{under_src}") == ("M5", "00", "0020" + under_dst)
-    for fields, error in [("010011", "68"), ("000111", "68"), ("990011", "02"), ("000021", "03"),
-                          ("000012", "04")]:
+    for fields, error in [("010011", "68"), ("000111", "68"), ("990011", "02"), ("000031", "03"),
+                          ("000013", "04")]:
         assert client.call(f"M4{fields}00B{src}00B{dst}0020{under_src}")[1] == error, fields
     assert client.call(f"M4000011001{src}00B{dst}0020{under_src}")[1] == "05"
     assert client.call(f"M400001100B{src}00B{src[:-1]}00020{under_src}")[1] == "11"  # destination parity

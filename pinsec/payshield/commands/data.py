@@ -21,11 +21,13 @@ def _mode(flag: str, modes: dict[str, str]) -> str:
 
 
 def _formats(f: Fields) -> tuple[str, str]:
+    """Input and output format flags: 0 binary, 1 hex-encoded binary, 2 text (its characters are the bytes,
+    as binary's are)."""
     input_format, output_format = f.text(1, "input format flag"), f.text(1, "output format flag")
-    if input_format not in ("0", "1"):
-        raise CommandError("03", "input format flag: 0 (binary) or 1 (hex)")
-    if output_format not in ("0", "1"):
-        raise CommandError("04", "output format flag: 0 (binary) or 1 (hex)")
+    if input_format not in ("0", "1", "2"):
+        raise CommandError("03", "input format flag: 0 (binary), 1 (hex) or 2 (text)")
+    if output_format not in ("0", "1", "2"):
+        raise CommandError("04", "output format flag: 0 (binary), 1 (hex) or 2 (text)")
     return input_format, output_format
 
 
