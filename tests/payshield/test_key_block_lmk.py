@@ -93,3 +93,29 @@ def test_a0_makes_an_s_key_that_serves_as_the_zpk(address: object) -> None:
         assert c.call("A00FFFS#P0X9B00E00")[1] == "15"  # no such algorithm
         assert c.call("A01FFFS#P0T2B00E00")[1] == "15"  # mode 1 under the key-block LMK: not taken
     assert len(kcv) == 6 and translated[:2] == "04"
+
+
+def test_key_type_fff_takes_a_key_block_in_the_data_and_mac_commands(address: object) -> None:
+    # key type FFF with an S key, as github:softwaregroup-bg/ut-codec-payshield sends M0, M2, M6 and M8 under a
+    # key-block LMK (test/config/test.js: encryptDataBlockEncode set 2, generateMacEncode set 2); the values are
+    # published ones: NIST SP 800-67's TDES ECB (tests/test_data_ops.py) and X9.19 / psec's retail MAC
+    # (vectors/mac.json)
+    import json
+
+    from ..test_data_ops import FOX, FOX_ECB, TDES3
+
+    x = next(v for v in json.loads((Path(__file__).resolve().parents[2] / "vectors/mac.json").read_text())["vectors"]
+             if v["id"] == "x919-A4-counter1-request")
+    dek = _stored(LMK, KeyAttributes("D0", "T", "B"), bytes.fromhex(TDES3))
+    mac3 = _stored(LMK, KeyAttributes("M3", "T", "C"), bytes.fromhex(x["key"]))
+    mac1 = _stored(LMK, KeyAttributes("M1", "T", "C"), bytes.fromhex(x["key"]))
+    n = f"{len(x['data']):04X}"
+    with Client((address.host, address.port)) as c:  # type: ignore[attr-defined]
+        assert c.call(f"M00011FFF{dek}0030{FOX}") == ("M1", "00", "0030" + FOX_ECB)
+        assert c.call(f"M20011FFF{dek}0030{FOX_ECB}") == ("M3", "00", "0030" + FOX.upper())
+        assert c.call(f"M601131FFF{mac3}{n}{x['data']}") == ("M7", "00", x["expected"]["mac"])
+        assert c.call(f"M801131FFF{mac3}{n}{x['data']}{x['expected']['mac']}") == ("M9", "00", "")
+        assert c.call(f"M601131FFF{mac1}{n}{x['data']}")[1] == "04"   # an M1 key block asked for algorithm 3
+        assert c.call(f"M601131FFF{wrap_under(SECRET.kek('008'), bytes.fromhex(x['key']), 'U')}{n}{x['data']}"
+                      )[1] == "05"                                       # FFF needs a key block
+        assert c.call(f"M00011FFF{mac3}0030{FOX}")[1] == "29"            # a MAC key block is no data key

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ...keys import KeyHandle
 from ..fields import CommandError, Fields
 from ..request import Request
+from .key_fields import typed_key
 from .registry import command
 
 _MODES = {"00": "ECB", "01": "CBC"}
@@ -32,10 +33,10 @@ def _formats(f: Fields) -> tuple[str, str]:
 
 
 def _data_key(req: Request, *, source: bool = True) -> KeyHandle:
+    """Key type (00A ZEK, 00B DEK; FFF for an ``S`` key block, whose header says what it is) and the key."""
     key_type = req.fields.text(3, "key type").upper()
-    if key_type not in ("00A", "00B"):
-        raise CommandError("05", "key type: a ZEK (00A) or DEK (00B)")
-    return req.key(req.fields.key("data key"), key_type=key_type, usage="D0", source=source)
+    text = req.fields.key("data key")
+    return req.key(text, key_type=typed_key(key_type, text, ("00A", "00B")), usage="D0", source=source)
 
 
 def _whole_blocks(f: Fields, input_format: str) -> bytes:

@@ -34,3 +34,13 @@ def check_value(req: Request, key: KeyHandle, kcv_type: str) -> str:
     if kcv_type not in ("0", "1"):
         raise CommandError("15", "key check value type")
     return req.hsm.check_value(key, length=8 if kcv_type == "0" else 3)
+
+
+def typed_key(key_type: str, text: str, allowed: tuple[str, ...]) -> str:
+    """A command's key type field checked against the key field: one of ``allowed``, or ``FFF`` for an ``S``
+    key block (its own header says what it is; the first allowed type stands in). Else error 05."""
+    if key_type in allowed:
+        return key_type
+    if key_type == "FFF" and text.startswith("S"):
+        return allowed[0]
+    raise CommandError("05", f"key type: {', '.join(allowed)}, or FFF with a key block")

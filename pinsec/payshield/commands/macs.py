@@ -1,4 +1,5 @@
-"""MACs: M6 (generate) and M8 (verify), ISO 9797-1 algorithms 1 and 3 under a TAK (003) or ZAK (008),
+"""MACs: M6 (generate) and M8 (verify), ISO 9797-1 algorithms 1 and 3 under a TAK (003) or ZAK (008), or key
+type FFF and a key block of usage M1 or M3,
 whole messages (mode flag 0), field errors numbered as the manuals number them (02 mode, 03 input format, 04
 MAC algorithm, 05 key type, 06 message length, 09 padding); MA, MC and ME (the older commands: a 4-byte MAB
 under a TAK, generate, verify, and verify then MAC again under a second TAK).
@@ -12,6 +13,7 @@ from __future__ import annotations
 from ...keys import KeyHandle
 from ..fields import CommandError
 from ..request import Request
+from .key_fields import typed_key
 from .registry import command
 
 #: MAC algorithm field -> the TR-31 usage whose key computes it (M1: ISO 9797-1 alg 1, M3: alg 3).
@@ -36,10 +38,11 @@ def _mac_fields(req: Request) -> tuple[KeyHandle, bytes, int, int]:
     padding = f.text(1, "padding method")
     if padding not in ("0", "1", "2", "3"):
         raise CommandError("09", "padding method")
-    key_type = f.text(3, "key type")
-    if key_type not in ("003", "008"):
-        raise CommandError("05", "key type")
-    key = req.key(f.key("MAC key"), key_type=key_type, usage=usage)
+    key_type = f.text(3, "key type").upper()
+    text = f.key("MAC key")
+    key = req.key(text, key_type=typed_key(key_type, text, ("003", "008")), usage=usage)
+    if key.attributes.usage.value != usage:  # an S key block brings its own usage: it must be the algorithm's
+        raise CommandError("04", "the key block's usage is not the MAC algorithm asked for")
     message = f.message(hex_input=input_format == "1", error="06")
     if padding == "0" and len(message) % 8:
         raise CommandError("06", "without padding the message is whole 8-byte blocks")
