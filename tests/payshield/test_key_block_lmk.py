@@ -33,7 +33,9 @@ def address(tmp_path_factory: pytest.TempPathFactory) -> object:
     path = tmp_path_factory.mktemp("lmk") / "lmk.hex"
     path.write_text(LMK.hex() + "\n")
     path.chmod(0o600)
-    with running(PayShieldServer(make_hsm(SECRET, lmk_file=path))) as at:
+    # psec's IBM 3624 vectors use the table 1234567890123456, approved here beside the standard one
+    tables = ("0123456789012345", "1234567890123456")
+    with running(PayShieldServer(make_hsm(SECRET, lmk_file=path, decimalization_tables=tables))) as at:
         yield at
 
 
@@ -119,3 +121,22 @@ def test_key_type_fff_takes_a_key_block_in_the_data_and_mac_commands(address: ob
         assert c.call(f"M601131FFF{wrap_under(SECRET.kek('008'), bytes.fromhex(x['key']), 'U')}{n}{x['data']}"
                       )[1] == "05"                                       # FFF needs a key block
         assert c.call(f"M00011FFF{mac3}0030{FOX}")[1] == "29"            # a MAC key block is no data key
+
+
+def test_key_type_fff_takes_a_key_block_in_the_pin_commands_that_name_a_key_type(address: object) -> None:
+    # FW and BK with key type FFF and S keys, as the codec above sends them (generatePvvEncode set 2,
+    # generateOffsetIbmEncode set 2), against psec's published Visa PVV and IBM 3624 vectors
+    # (vectors/pin_verification.json: visa-pvv-1, ibm3624-1-offset)
+    pvk = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
+    zpk = _stored(LMK, KeyAttributes("P0", "T", "B"), ZPK)
+    pvk_v2 = _stored(LMK, KeyAttributes("V2", "T", "C"), pvk)
+    pvk_v1 = _stored(LMK, KeyAttributes("V1", "T", "C"), pvk)
+    pvv_account, ibm_account = "233445566778", "000000067788"
+    pvv_block = pinblock.encipher(ZPK, "4524", pvv_account + "0").hex().upper()
+    ibm_block = pinblock.encipher(ZPK, "5635", ibm_account + "0").hex().upper()
+    with Client((address.host, address.port)) as c:  # type: ignore[attr-defined]
+        assert c.call(f"FWFFF{zpk}{pvk_v2}{pvv_block}01{pvv_account}1") == ("FX", "00", "8523")
+        assert c.call(f"BKFFF{zpk}{pvk_v1}{ibm_block}0104{ibm_account}123456789012345611223344556N") == (
+            "BL", "00", "1111FFFFFFFF")
+        plain_zpk = wrap_under(SECRET.kek("001"), ZPK, "U")
+        assert c.call(f"FWFFF{plain_zpk}{pvk_v2}{pvv_block}01{pvv_account}1")[1] == "04"  # FFF needs a key block
