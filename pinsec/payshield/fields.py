@@ -124,10 +124,17 @@ class Fields:
         self._at = end
         return value
 
+    def lmk_identifier(self) -> None:
+        """An optional ``%`` and LMK identifier: ``00`` the variant LMK, ``01`` the key-block LMK (as a
+        production codec numbers them). Which LMK a key is under is told by its form (``S`` key blocks are
+        under the key-block LMK, other keys under the variant LMK), so the identifier only has to be one of
+        these two."""
+        if self.optional("%") and self.digits(2, "LMK identifier") not in ("00", "01"):
+            raise CommandError("15", "LMK identifiers are 00 (variant) and 01 (key block)")
+
     def end(self) -> None:
-        """Nothing but an optional ``%`` LMK identifier (``00``: the only LMK) and X'19 + trailer may remain."""
-        if self.optional("%") and self.digits(2, "LMK identifier") != "00":
-            raise CommandError("15", "only LMK identifier 00 is loaded")
+        """Nothing but an optional ``%`` LMK identifier and X'19 + trailer may remain."""
+        self.lmk_identifier()
         if self.optional("\x19"):
             trailer = self._text[self._at:]
             if len(trailer) > 32:

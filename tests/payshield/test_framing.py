@@ -29,7 +29,11 @@ def test_response_code_is_the_command_code_plus_one(client: Client) -> None:
 def test_trailer_and_lmk_identifier(client: Client) -> None:
     assert client.call("B20002OK%00\x19trailer-32") == ("B3", "00", "OK\x19trailer-32")
     assert client.call("NC\x19t") == ("ND", "00", client.call("NC")[2] + "\x19t")
-    assert client.call("NC%01") == ("ND", "15", "")
+    # 00 names the variant LMK and 01 the key-block LMK, as github:softwaregroup-bg/ut-codec-payshield's key
+    # block requests end in %01; other identifiers are not loaded
+    assert client.call("NC%01")[:2] == ("ND", "00")
+    assert client.call("NC%02") == ("ND", "15", "")
+    assert client.call("NC%0") == ("ND", "15", "")
     assert client.call("NC\x19" + "x" * 33) == ("ND", "15", "")
     # a failed command still gives the trailer back
     assert client.call("NO02\x19abc") == ("NP", "15", "\x19abc")

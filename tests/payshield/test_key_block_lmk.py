@@ -140,3 +140,13 @@ def test_key_type_fff_takes_a_key_block_in_the_pin_commands_that_name_a_key_type
             "BL", "00", "1111FFFFFFFF")
         plain_zpk = wrap_under(SECRET.kek("001"), ZPK, "U")
         assert c.call(f"FWFFF{plain_zpk}{pvk_v2}{pvv_block}01{pvv_account}1")[1] == "04"  # FFF needs a key block
+
+
+def test_a0_takes_the_lmk_identifier_before_the_key_block_fields(address: object) -> None:
+    # the production codec's A0 (generateKeyEncode set 2): mode 0, FFF, S, then %01 before # and the header
+    # fields; the key block it answers with serves as what its header says
+    with Client((address.host, address.port)) as c:  # type: ignore[attr-defined]
+        rc, err, out = c.call("A00FFFS%01#K0T2B00E00")
+        assert (rc, err, out[0], out[6:10]) == ("A1", "00", "S", "K0TB")  # a TR-31 header: K0, TDES, mode B
+        assert c.call("A00FFFS%02#K0T2B00E00")[1] == "15"
+        assert c.call("A00FFFS#K0T2B00E00%01")[1] == "00"  # or at the end, as for every other command

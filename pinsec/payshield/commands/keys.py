@@ -62,6 +62,7 @@ def _a0_key_block(req: Request, mode: str, key_type: str) -> str:
     The key as an S key block, KCV (6 H)."""
     f = req.fields
     f.text(1, "key scheme (LMK)")
+    f.lmk_identifier()  # before the key block's fields, where the manuals place it for A0
     if mode != "0" or key_type.upper() != "FFF" or not f.optional("#"):
         raise CommandError("15", "a key block A0 is mode 0, key type FFF, then # and the key's header fields")
     usage = f.text(2, "key usage")
