@@ -21,7 +21,7 @@ _DISABLED_FORMATS: Final = frozenset({"02", "03", "04", "35", "41", "42"})
 class Request:
     """The Hsm, the command's :class:`Fields`, and the keys it imported (destroyed by :meth:`close`)."""
 
-    def __init__(self, hsm: Hsm, body: str, header_length: int = 0) -> None:
+    def __init__(self, hsm: Hsm, body: str, header_length: int) -> None:
         self.hsm = hsm
         self.fields = Fields(body)
         #: The server's message header length (NK's chained commands carry headers of this length).

@@ -65,7 +65,8 @@ def answer(hsm: Hsm, message: bytes, header_length: int) -> bytes:
     try:
         fields = handler(request)
         error, trailer = "00", request.fields.trailer
-    except CommandError as exc:
+    except CommandError as exc:  # the reason names a field, never its value: for integrators, at debug level
+        _log.debug("host command %s answered %s: %s", code, exc.code, exc)
         error, fields, trailer = exc.code, "", _failed_trailer(code, request, body)
     except PinsecError as exc:
         error, fields, trailer = error_code(exc), "", _failed_trailer(code, request, body)
