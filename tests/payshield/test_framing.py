@@ -47,8 +47,19 @@ def test_unknown_and_malformed_commands_are_answered(client: Client) -> None:
     assert client.recv_raw() == b"ZZ15"
     client.send_raw(b"0000\xe9\xe9")
     assert client.recv_raw() == b"0000ZZ15"
+    client.send_raw(b"0000N")  # a header and half a command code
+    assert client.recv_raw() == b"0000ZZ15"
     # the connection still works after all that
     assert client.call("B20000") == ("B3", "00", "")
+
+
+def test_the_trailer_of_an_unanswered_command_comes_back_when_it_can_be_told(client: Client) -> None:
+    # an unknown command's fields cannot be read, so the trailer is the text after the last X'19, when that
+    # is a trailer's length (32 characters at most)
+    assert client.call("XX\x19abc") == ("XY", "68", "\x19abc")
+    assert client.call("XX12\x19" + "t" * 32) == ("XY", "68", "\x19" + "t" * 32)
+    assert client.call("XX12\x19" + "t" * 33) == ("XY", "68", "")
+    assert client.call("XX12\x19") == ("XY", "68", "\x19")
 
 
 def test_binary_fields_keep_every_byte(client: Client) -> None:
