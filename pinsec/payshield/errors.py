@@ -7,7 +7,6 @@ from typing import Final
 from ..errors import (
     InvalidKeyError,
     KeyPolicyError,
-    PanError,
     PinBlockError,
     PinError,
     PinsecError,
@@ -84,6 +83,4 @@ def error_code(exc: PinsecError, *, source: bool = True) -> str:
         return "27"
     if isinstance(exc, (KeyPolicyError, UnsupportedOperation)):
         return "29"
-    if isinstance(exc, PanError):
-        return "15"
-    return "15"
+    return "15"  # a PanError, and every other input error
