@@ -209,9 +209,9 @@ def _variants(node: ast.AST) -> Iterator[tuple[str, str]]:
         yield "negate if", f"if not ({ast.unparse(node.test)}):"
 
 
-def mutants(module: str) -> list[Mutant]:
-    """Every mutant of one module, in line order."""
-    text = (ROOT / module).read_text()
+def mutants(module: str, root: Path = ROOT) -> list[Mutant]:
+    """Every mutant of one module (as it is under ``root``), in line order."""
+    text = (root / module).read_text()
     lines = text.splitlines()
     tree = ast.parse(text)
     skip = _skipped_nodes(tree)
@@ -272,6 +272,12 @@ class Runner:
                 ".git", ".venv", "__pycache__", ".hypothesis", ".mypy_cache", ".ruff_cache", ".benchmarks"))
             self._free.append(copy_root)
 
+    @property
+    def snapshot(self) -> Path:
+        """A copy as it was taken (between mutants every copy is): mutants are found in it, not in the
+        working tree, which may change while a long run goes on."""
+        return self._base / "job0"
+
     def close(self) -> None:
         shutil.rmtree(self._base, ignore_errors=True)
 
@@ -309,7 +315,7 @@ def run_module(module: str, runner: Runner, jobs: int, equivalents: dict[tuple[s
     targets = [*TARGETS[module], module]
     base = runner.baseline(targets)
     timeout = 3 * base + 10
-    found = mutants(module)
+    found = mutants(module, runner.snapshot)
     todo = [m for m in found if m.key not in equivalents]
     outcomes = [Outcome(m, "equivalent", 0.0) for m in found if m.key in equivalents]
 
