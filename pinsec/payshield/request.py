@@ -59,10 +59,9 @@ class Request:
         return handle
 
     def close(self) -> None:
-        for handle in self._keys:
+        while self._keys:
             with contextlib.suppress(PinsecError):
-                self.hsm.destroy(handle)
-        self._keys.clear()
+                self.hsm.destroy(self._keys.pop())
 
     @staticmethod
     def pin_format(code: str) -> int:

@@ -32,6 +32,28 @@ def test_an_s_key_field_reads_its_length(client: Client, key: str, error: str) -
     assert client.call(f"CA{v.TPK}{key}12{block}0101{v.ACCOUNT_1234}")[1] == error
 
 
+def test_a_key_block_length_is_four_digits_after_the_version() -> None:
+    from pinsec.payshield.fields import Fields
+
+    assert Fields("SD0010abcdeXYZ").key("key") == "SD0010abcde"
+    for text in ("SDx100" + "0" * 100, "SD01", "SD 010abcde"):
+        with pytest.raises(CommandError) as info:
+            Fields(text).key("key")
+        assert info.value.code == "15", text
+
+
+def test_a_delimited_field_or_the_rest_may_be_empty() -> None:
+    from pinsec.payshield.fields import Fields
+
+    f = Fields(";2512")
+    assert (f.until(";", "PAN"), f.rest()) == ("", "2512")
+    for body, trailer in (("%00", None), ("\x19abc", "abc")):
+        f = Fields(body)
+        assert f.rest() == ""
+        f.end()
+        assert f.trailer == trailer
+
+
 def test_a_message_shorter_than_its_length_is_the_commands_length_error(client: Client) -> None:
     zek = wrap_under(LMK.kek("00A"), adjust_parity(bytes(range(1, 17))), "U")
     assert client.call(f"M0001100A{zek}0020{'00' * 8}")[1] == "06"            # 32 digits said, 16 sent

@@ -150,3 +150,18 @@ def test_a0_takes_the_lmk_identifier_before_the_key_block_fields(address: object
         assert (rc, err, out[0], out[6:10]) == ("A1", "00", "S", "K0TB")  # a TR-31 header: K0, TDES, mode B
         assert c.call("A00FFFS%02#K0T2B00E00")[1] == "15"
         assert c.call("A00FFFS#K0T2B00E00%01")[1] == "00"  # or at the end, as for every other command
+
+
+def test_a_key_block_of_more_than_999_characters_is_read_whole(address: object) -> None:
+    # four optional blocks of 244 characters make a 1088-character block: its length field's first digit is
+    # not 0, so a reader that skipped it would take 88 characters
+    from pinsec import tr31
+
+    blocks = "".join(name + f"{4 + 240:02X}" + "x" * 240 for name in ("CT", "LB", "FL", "AL"))
+    zpk = "S" + tr31.wrap(LMK, ZPK, "D0000P0TB00E0400" + blocks)
+    assert len(zpk) == 1089
+    tpk = wrap_under(SECRET.kek("002"), TPK, "U")
+    block = pinblock.encipher(TPK, "1234", ACCOUNT + "0").hex().upper()
+    with Client((address.host, address.port)) as c:  # type: ignore[attr-defined]
+        rc, err, out = c.call(f"CA{tpk}{zpk}12{block}0101{ACCOUNT}")
+    assert (rc, err) == ("CB", "00") and pinblock.decipher(ZPK, out[2:18], ACCOUNT + "0") == "1234"
