@@ -490,7 +490,7 @@ def test_m0_field_errors(client: Client, fields: str, error: str) -> None:
 
 @pytest.mark.parametrize(("fields", "error"), [
     ("9" + "1113003", "02"), ("1" + "1113003", "68"), ("0" + "7113003", "03"), ("0" + "1153003", "04"),
-    ("0" + "1137003", "09"), ("0" + "1113004", "05"),
+    ("0" + "1137003", "09"), ("0" + "1113004", "05"), ("0" + "1213003", "15"),   # MAC size 0 or 1
 ])
 def test_m6_field_errors(client: Client, fields: str, error: str) -> None:
     tak = wrap_under(LMK.kek("003"), adjust_parity(bytes(range(1, 17))), "U")
@@ -499,6 +499,9 @@ def test_m6_field_errors(client: Client, fields: str, error: str) -> None:
 
 def test_m6_message_length_errors(client: Client) -> None:
     tak = wrap_under(LMK.kek("003"), adjust_parity(bytes(range(1, 17))), "U")
+    mac = client.call(f"M601131003{tak}0010" + "00" * 8)[2]
+    assert client.call(f"M601131003{tak}0010" + "00" * 8 + "7")[1] == "15"        # data after the message
+    assert client.call(f"M801131003{tak}0010" + "00" * 8 + mac + "7")[1] == "15"  # after the MAC
     assert client.call(f"M601131003{tak}0011" + "00" * 8)[1] == "06"  # longer than the message
     assert client.call(f"M601130003{tak}000E" + "00" * 7)[1] == "06"  # no padding, not whole blocks
     assert client.call(f"M601131003{tak}000F" + "0" * 15)[1] == "06"  # an odd number of hex digits

@@ -49,6 +49,7 @@ def test_me_verifies_then_macs_under_the_second_tak(client: Client) -> None:
     ("MA" + wrap_under(LMK.kek("003"), KEY[:8], "Z") + "data", "27"),      # a single-length TAK
     ("MA" + wrap_under(LMK.kek("001"), KEY, "U") + "data", "10"),          # a ZPK is not a TAK under the LMK
     ("MA" + TAK + "x" * 4097, "15"),                                       # longer than 4096 characters
+    ("MA" + TAK + "x" * 4096, "00"),                                       # 4096 is the most
     ("MC" + TAK + "12345G78" + "data", "15"),                              # the MAB is hex
     ("ME" + TAK + wrap_under(LMK.kek("001"), KEY, "U") + MAB + DATA, "11"),  # the destination key's parity
 ])

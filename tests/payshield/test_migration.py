@@ -53,6 +53,20 @@ def test_bw_gives_the_key_under_the_new_lmk(client: Client, code: str, key_type:
     assert unwrap_under(NEW.kek(key_type), reply[2]) == (scheme, clear)
 
 
+def test_bw_takes_a_triple_length_key(client: Client) -> None:
+    key = ZPK + PVK[:8]
+    under_old = wrap_under(OLD.kek("001"), key, "T")
+    assert client.call(f"BW012{under_old}") == ("BX", "00", wrap_under(NEW.kek("001"), key, "T"))
+    assert client.call(f"BW011{under_old}")[1] == "05"  # the flag says double
+
+
+def test_bg_gives_the_trailer_back(client: Client) -> None:
+    under_old = OLD.encrypt_pin(bytearray(b"4321"), ACCOUNT)
+    code, err, out = client.call(f"BG{ACCOUNT}{under_old}%00\x19tr")
+    assert (code, err) == ("BH", "00") and out.endswith("\x19tr")
+    assert NEW.decrypt_pin(out[:-3], ACCOUNT) == bytearray(b"4321")
+
+
 def test_bw_changes_the_scheme_when_asked(client: Client) -> None:
     under_old = wrap_under(OLD.kek("001"), ZPK, "X")
     assert client.call(f"BW011{under_old};0U0") == ("BX", "00", wrap_under(NEW.kek("001"), ZPK, "U"))
@@ -70,6 +84,9 @@ def test_bg_gives_the_pin_under_the_new_lmk(client: Client) -> None:
 @pytest.mark.parametrize(("command", "error"), [
     ("BW013" + wrap_under(OLD.kek("001"), ZPK, "U"), "05"),                    # bad length flag
     ("BW010Z" + wrap_under(OLD.kek("001"), ZPK[:8], "Z"), "27"),               # single length (PCI)
+    ("BW010" + wrap_under(OLD.kek("001"), ZPK, "U"), "27"),                    # flag 0, whatever the key
+    ("BWFF1" + wrap_under(OLD.kek("001"), ZPK, "U") + "001", "15"),           # FF: the key type after a ;
+    ("BW011" + wrap_under(OLD.kek("001"), ZPK, "U") + "7", "15"),             # data after the last field
     ("BW011Z" + wrap_under(OLD.kek("001"), ZPK[:8], "Z"), "27"),               # a Z key, whatever the flag
     ("BW012" + wrap_under(OLD.kek("001"), ZPK, "U"), "05"),                    # flag says triple
     ("BW0G1" + wrap_under(OLD.kek("001"), ZPK, "U"), "04"),                    # unknown key type code

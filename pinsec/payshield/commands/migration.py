@@ -18,8 +18,8 @@ from ..request import Request
 from .key_fields import default_usage, key_scheme, key_type_code
 from .registry import command
 
-#: Key length flag -> key length in bytes (single-length keys are not taken: 27).
-_LENGTHS: Final = {"0": 8, "1": 16, "2": 24}
+#: Key length flag -> key length in bytes (flag 0, single length, is not taken: 27).
+_LENGTHS: Final = {"1": 16, "2": 24}
 
 
 @command("BW")
@@ -27,10 +27,10 @@ def bw(req: Request) -> str:
     """Key type code, length flag, key under the old LMK, [; key type], [; 0, LMK scheme, 0]. The key."""
     f = req.fields
     code, flag = f.text(2, "key type code").upper(), f.text(1, "key length flag")
-    if flag not in _LENGTHS:
-        raise CommandError("05", "key length flag")
     if flag == "0":
         raise CommandError("27", "single-length DES keys are not taken (PCI)")
+    if flag not in _LENGTHS:
+        raise CommandError("05", "key length flag")
     text = f.key("key", plain=32)
     if text[0] == "Z":
         raise CommandError("27", "a single-length (scheme Z) key is not taken (PCI)")
