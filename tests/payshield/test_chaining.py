@@ -59,3 +59,10 @@ def test_with_headers_each_chained_command_has_its_own(client: Client) -> None:
 ])
 def test_refusals(client: Client, command: str, error: str) -> None:
     assert client.call(command)[:2] == ("NL", error)
+
+
+def test_a_failed_chain_guesses_no_trailer_from_inside_its_commands(client: Client) -> None:
+    # NK's chained commands are binary to it: an X'19 inside one is that command's, not NK's trailer
+    assert client.call("NK0020006NC\x19abc") == ("NL", "15", "")
+    assert client.call("NK0010002NC\x19abc")[:2] == ("NL", "00")  # NK's own trailer, after its fields, is NK's
+    assert client.call("NK0010002NC\x19abc")[2].endswith("\x19abc")

@@ -24,6 +24,26 @@ def authorised() -> Iterator[Client]:
         yield c
 
 
+def test_without_an_lmk_scheme_the_key_comes_back_as_its_components_came(authorised: Client) -> None:
+    # GY (no options): plain components give a plain key (ThalesSim's answer), U ones a U key, and where
+    # forms differ the first component's; GG always X
+    clear = [unwrap_under(LMK.kek("000"), "X" + c)[1] for c in v.ZMK_COMPONENTS]
+    as_u = [wrap_under(LMK.kek("000"), k, "U") for k in clear]
+    key_u = authorised.call("GY3" + "".join(as_u))
+    assert key_u == ("GZ", "00", wrap_under(LMK.kek("000"), unwrap_under(LMK.kek("000"), "X" + v.GY[:32])[1], "U")
+                     + v.GY[32:])
+    mixed = authorised.call("GY3" + "X" + v.ZMK_COMPONENTS[0] + as_u[1] + v.ZMK_COMPONENTS[2])
+    assert mixed == ("GZ", "00", "X" + v.GY)
+    assert authorised.call("GY3" + PARTS + "7")[1] == "15"          # data after the last field
+
+
+def test_a4_takes_plain_components_and_reads_to_its_last_field(authorised: Client) -> None:
+    plain = authorised.call("A43000X" + PARTS)
+    assert plain == authorised.call("A43000X" + "".join("X" + p for p in v.ZMK_COMPONENTS))
+    assert plain[1] == "00"
+    assert authorised.call("A43000X" + PARTS + "7")[1] == "15"
+
+
 def test_gy_forms_thalessims_zmk(authorised: Client) -> None:
     assert authorised.call("GY3" + PARTS) == ("GZ", "00", v.GY)
     assert authorised.call("GY3" + PARTS + ";0U1") == ("GZ", "00", v.GY_U)

@@ -73,6 +73,7 @@ def test_mode_2_an_arpc_alone_is_refused(client: Client) -> None:
     (_kq("0", "2", bytes(8)), "05"),                                           # scheme ID
     (_kq("0", "0", bytes(8), key=wrap_under(VariantLmk.test().kek("402"), IMK, "U")), "10"),  # a CVK, not MK-AC
     (f"KQ00{MK_AC}" + (PAN_BLOCK + ATC + UN + b"02\x01\x02:" + bytes(8)).decode("latin-1"), "15"),  # no ;
+    (f"KQ00{MK_AC}" + (PAN_BLOCK + ATC + UN + b"02\x01\x02:" + bytes(7)).decode("latin-1"), "15"),  # nor here
     (f"KQ00{MK_AC}" + (PAN_BLOCK + ATC + UN + b"00;" + bytes(8)).decode("latin-1"), "15"),  # no data
     (f"KQ00{MK_AC}" + (PAN_BLOCK + ATC + UN + b"0G").decode("latin-1"), "15"),                # length not hex
     (_kq("0", "0", bytes(7)), "15"),                                           # cryptogram short
@@ -87,3 +88,8 @@ def test_the_trailer_comes_back_though_the_data_holds_x19(client: Client) -> Non
     assert client.call(_kq("0", "1", good) + "\x19TRAIL") == ("KR", "00", "\x19TRAIL")
     assert client.call(_kq("0", "1", bad) + "\x19TRAIL") == ("KR", "01", "\x19TRAIL")  # read before the check
     assert client.call(_kq("0", "1", bad)) == ("KR", "01", "")  # no guess from the 19 inside the data
+
+
+def test_the_mk_ac_may_come_as_32_hex_digits_without_a_scheme(client: Client) -> None:
+    plain = wrap_under(VariantLmk.test().kek("109"), IMK, "X")[1:]
+    assert client.call(_kq("0", "0", _arqc("0"), key=plain)) == ("KR", "00", "")

@@ -211,6 +211,21 @@ def test_hc_gives_one_new_key_under_the_current_key_and_the_lmk(client: Client) 
     assert _clear(out[33:], "002") != current
 
 
+def test_no_and_gm_read_to_their_last_field(client: Client) -> None:
+    assert client.call("NO00")[1] == "00"
+    assert client.call("NO00X")[1] == "15"
+    assert client.call(f"GM06{len(v.FOX):05d}{v.FOX}")[1] == "00"
+    assert client.call(f"GM06{len(v.FOX):05d}{v.FOX}X")[1] == "15"
+
+
+@pytest.mark.parametrize(("pan", "error"), [("4" * 11, "15"), ("4" * 12, "00"), ("4" * 19, "00"), ("4" * 20, "15"),
+                                            ("41234567890123A5", "15")])
+def test_cw_takes_a_pan_of_12_to_19_digits(client: Client, pan: str, error: str) -> None:
+    assert client.call(f"CW{v.CVK_UNDER_LMK}{pan};8701101")[1] == error
+    if error == "00":
+        assert client.call(f"CW{v.CVK_UNDER_LMK}{pan};8701101X")[1] == "15"  # data after the last field
+
+
 def test_gm_hashes(client: Client) -> None:
     for hash_id, digest in v.GM.items():
         rc, err, out = client.call(f"GM{hash_id}{len(v.FOX):05d}{v.FOX}")

@@ -25,7 +25,7 @@ def nk(req: Request) -> str:
     if flag not in ("0", "1"):
         raise CommandError("51", "header flag")
     count = f.text(2, "number of commands")
-    if not count.isdigit() or not 1 <= int(count) <= 99:
+    if not count.isdigit() or count == "00":  # 01-99
         raise CommandError("52", "number of commands")
     header_length = req.header_length if flag == "1" else 0
     chained = []

@@ -39,7 +39,7 @@ def _form(scheme: str, came_in: str) -> str:
     """The scheme to send the pair out in, and whether without its letter (the plain 32 H form)."""
     if scheme != "0":
         return scheme
-    return came_in[0] if came_in[:1] in ("U", "X") and len(came_in) == 33 else ""
+    return came_in[0] if came_in[:1] in ("U", "X") else ""  # a U or X key field is the letter and 32 H
 
 
 def _out(cryptogram: str, letter: str) -> str:
