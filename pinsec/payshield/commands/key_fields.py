@@ -30,10 +30,13 @@ def key_scheme(letter: str) -> str:
 
 
 def check_value(req: Request, key: KeyHandle, kcv_type: str) -> str:
-    """The key check value a key check value type field asks for: 0 for 16 H, 1 for 6 H (error 15 else)."""
+    """The key check value a key check value type field asks for: 0 for 16 H, 1 for 6 H (error 15 else). A
+    TDES key's is the legacy one (the key enciphering zeros); an AES key's (an ``S`` key block) is CMAC's,
+    as X9.24-1:2017 gives AES keys theirs and as A0 returns it with a key block."""
     if kcv_type not in ("0", "1"):
         raise CommandError("15", "key check value type")
-    return req.hsm.check_value(key, length=8 if kcv_type == "0" else 3)
+    method = "cmac" if key.attributes.algorithm.value == "A" else "legacy"
+    return req.hsm.check_value(key, method=method, length=8 if kcv_type == "0" else 3)
 
 
 def typed_key(key_type: str, text: str, allowed: tuple[str, ...]) -> str:

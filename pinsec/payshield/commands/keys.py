@@ -38,17 +38,16 @@ def a0(req: Request) -> str:
         return _a0_key_block(req, mode, key_type_field)
     key_type = key_type_code(key_type_field)
     lmk_scheme = key_scheme(f.text(1, "key scheme (LMK)"))
-    kek = kek_scheme = None
+    under: tuple[KeyHandle, str] | None = None  # mode 1: the ZMK/TMK and the scheme under it
     if mode == "1":
         flag = f.text(1, "ZMK/TMK flag") if f.optional(";") else "0"
-        kek = _kek(req, f.key("ZMK/TMK"), flag)
-        kek_scheme = key_scheme(f.text(1, "key scheme (ZMK)"))
+        under = _kek(req, f.key("ZMK/TMK"), flag), key_scheme(f.text(1, "key scheme (ZMK)"))
     f.end()
     key = req.keep(req.hsm.generate_lmk_key(key_type=key_type, usage=default_usage(key_type),
                                             length=24 if lmk_scheme in "TY" else 16))
     out = req.hsm.lmk_key(key, key_type=key_type, scheme=lmk_scheme)
-    if kek is not None and kek_scheme is not None:
-        out += req.hsm.export_key_under_kek(key, kek=kek, scheme=kek_scheme)
+    if under is not None:
+        out += req.hsm.export_key_under_kek(key, kek=under[0], scheme=under[1])
     return out + req.hsm.check_value(key, length=3)
 
 
