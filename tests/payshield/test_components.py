@@ -34,6 +34,7 @@ def test_without_an_lmk_scheme_the_key_comes_back_as_its_components_came(authori
                      + v.GY[32:])
     mixed = authorised.call("GY3" + "X" + v.ZMK_COMPONENTS[0] + as_u[1] + v.ZMK_COMPONENTS[2])
     assert mixed == ("GZ", "00", "X" + v.GY)
+    assert authorised.call("GY3" + v.ZMK_COMPONENTS[0] + as_u[1] + v.ZMK_COMPONENTS[2]) == ("GZ", "00", v.GY)
     assert authorised.call("GY3" + PARTS + "7")[1] == "15"          # data after the last field
 
 
