@@ -72,6 +72,7 @@ def _flip_parity(cryptogram: str) -> str:
     ("AW" + v.ZMK + CVK_UNDER_ZMK + ";1U0", "15"),
     ("AU" + v.ZMK + v.CVK_UNDER_LMK + ";T00", "26"),                    # a pair is double length
     ("AU" + v.ZMK + v.CVK_UNDER_LMK + ";Q02", "26"),                    # the scheme is checked first
+    ("AU" + v.ZMK + v.CVK_UNDER_LMK + "7", "15"),                       # data after the last field
     ("AW" + v.ZMK + CVK_UNDER_ZMK + ";0Z0", "26"),
     ("AU" + v.ZMK + v.CVK_UNDER_LMK + ";002", "15"),                    # KCV type 0 or 1
     ("AW" + v.ZMK + CVK_UNDER_ZMK + "5", "15"),                         # an Atalla variant is not taken
