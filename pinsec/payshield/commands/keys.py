@@ -115,6 +115,8 @@ def bu(req: Request) -> str:
     length_flag = f.text(1, "key length flag")
     if length_flag not in ("0", "1", "2"):
         raise CommandError("05", "key length flag")
+    if length_flag == "0":
+        raise CommandError("27", "single-length DES keys are not taken (PCI)")
     text = f.key("key")
     key_type = key_type_code(f.text(3, "key type") if code == "FF" and f.optional(";") else "0" + code)
     kcv_type = "0"
@@ -124,7 +126,7 @@ def bu(req: Request) -> str:
         kcv_type = f.text(1, "key check value type")
     f.end()
     key = req.key(text, key_type=key_type, usage=default_usage(key_type))
-    if key.length != {"0": 8, "1": 16, "2": 24}[length_flag]:
+    if key.length != {"1": 16, "2": 24}[length_flag]:
         raise CommandError("27", "key length flag does not match the key")
     return check_value(req, key, kcv_type)
 
