@@ -227,6 +227,7 @@ class Backend(Protocol):
         ``key`` (EMV option A) or, with ``session`` (R), under the common session key from R."""
         ...
 
-    def emv_arpc(self, key: KeyHandle, pan_block: bytes, arqc: bytes, arc: bytes) -> bytes:
-        """ARPC method 1 under the card key derived from ``key``. The Hsm asks only for a verified ARQC."""
+    def emv_arpc(self, key: KeyHandle, pan_block: bytes, session: bytes | None, arqc: bytes, arc: bytes) -> bytes:
+        """ARPC method 1 under the card key derived from ``key`` or, with ``session`` (R), under the common
+        session key from R. The Hsm asks only for a verified ARQC."""
         ...

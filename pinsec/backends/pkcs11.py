@@ -447,8 +447,8 @@ class Pkcs11Backend:
     def emv_cryptogram(self, key: KeyHandle, pan_block: bytes, session: bytes | None, data: bytes) -> bytes:
         return self._host("emv_cryptogram").emv_cryptogram(key, pan_block, session, data)
 
-    def emv_arpc(self, key: KeyHandle, pan_block: bytes, arqc: bytes, arc: bytes) -> bytes:
-        return self._host("emv_cryptogram").emv_arpc(key, pan_block, arqc, arc)
+    def emv_arpc(self, key: KeyHandle, pan_block: bytes, session: bytes | None, arqc: bytes, arc: bytes) -> bytes:
+        return self._host("emv_cryptogram").emv_arpc(key, pan_block, session, arqc, arc)
 
     # -------------------------------------------------------------------------------------- AES DUKPT
 

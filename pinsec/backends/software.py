@@ -410,14 +410,15 @@ class SoftwareBackend(VariantLmkSupport, RsaImportSupport):
     def card_verification_value(self, key: KeyHandle, pan: str, expiry: str, service_code: str) -> str:
         return pin.cvv(self._material(key), pan, expiry, service_code)
 
-    def emv_cryptogram(self, key: KeyHandle, pan_block: bytes, session: bytes | None, data: bytes) -> bytes:
+    def _emv_key(self, key: KeyHandle, pan_block: bytes, session: bytes | None) -> bytes:
         card_key = emv.derive_icc_master_key(self._material(key), pan_block)
-        if session is not None:
-            card_key = emv.derive_session_key(card_key, session)
-        return emv.application_cryptogram(card_key, data)
+        return card_key if session is None else emv.derive_session_key(card_key, session)
 
-    def emv_arpc(self, key: KeyHandle, pan_block: bytes, arqc: bytes, arc: bytes) -> bytes:
-        return emv.arpc_method_1(emv.derive_icc_master_key(self._material(key), pan_block), arqc, arc)
+    def emv_cryptogram(self, key: KeyHandle, pan_block: bytes, session: bytes | None, data: bytes) -> bytes:
+        return emv.application_cryptogram(self._emv_key(key, pan_block, session), data)
+
+    def emv_arpc(self, key: KeyHandle, pan_block: bytes, session: bytes | None, arqc: bytes, arc: bytes) -> bytes:
+        return emv.arpc_method_1(self._emv_key(key, pan_block, session), arqc, arc)
 
     # ------------------------------------------------------------------------------------------ data
 

@@ -15,6 +15,7 @@ from . import policy
 from ._core import _HsmCore
 
 SessionKey = Literal["none", "common", "mastercard"]
+ArpcKey = Literal["card", "session"]
 
 
 
@@ -32,6 +33,7 @@ class _EmvOps(_HsmCore):
         atc: bytes | None = None,
         unpredictable_number: bytes | None = None,
         arc: bytes | None = None,
+        arpc_key: ArpcKey = "card",
     ) -> bytes | None:
         """Raise :class:`VerificationError` unless ``arqc`` is the application cryptogram of ``data`` for the
         card; with ``arc`` (2 bytes), return the ARPC (method 1) for that verified cryptogram.
@@ -42,7 +44,9 @@ class _EmvOps(_HsmCore):
         scheme 0), ``"common"`` EMV's common session key from the ``atc`` (CSK cards), ``"mastercard"``
         MasterCard's session key from the ``atc`` and ``unpredictable_number`` (M/Chip 2, KQ's scheme 1).
         ``data`` is 1 to 255 bytes, zero-padded to whole blocks (a scheme's 80 pad is the caller's). The
-        ARPC is under the card's key, as the KQ command gives it.
+        ARPC is under the card's key (``arpc_key="card"``, as the KQ command gives it and Visa CVN 10 and
+        MasterCard CVN 16 cards check it) or under the cryptogram's session key (``arpc_key="session"``, as CSK
+        cards such as MasterCard CVN 20 check it; not with ``session_key="none"``).
 
         There is no ARPC for a cryptogram that did not verify: an ARPC is the card key's TDES of a block
         the caller would otherwise choose freely, which enciphers MasterCard session key derivation data
@@ -61,11 +65,15 @@ class _EmvOps(_HsmCore):
         if arc is not None:
             arc = sized_bytes(arc, 2, field="arc")
         session = self._session_data(session_key, atc, unpredictable_number)
+        if arpc_key not in ("card", "session") or (arpc_key == "session" and session is None):
+            raise DataError("arpc_key is card, or session with a session key", field="arpc_key")
         self._gate("emv_cryptogram")
         expected = self._backend.emv_cryptogram(key, pan_block, session, bytes(data))
         if not hmac.compare_digest(expected, arqc):
             raise VerificationError("application cryptogram did not verify", code="arqc_mismatch", field="arqc")
-        return None if arc is None else self._backend.emv_arpc(key, pan_block, arqc, arc)
+        if arc is None:
+            return None
+        return self._backend.emv_arpc(key, pan_block, session if arpc_key == "session" else None, arqc, arc)
 
     @staticmethod
     def _session_data(session_key: object, atc: bytes | None, un: bytes | None) -> bytes | None:

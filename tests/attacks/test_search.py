@@ -213,15 +213,17 @@ def machine_for(factory: Callable[[], Backend]) -> type[RuleBasedStateMachine]:
 
         @rule(key=keys, session=st.sampled_from(["none", "common", "mastercard"]),
               arc=st.binary(min_size=2, max_size=2), chosen=st.sampled_from([0xF0, 0x0F, None]),
-              data=st.binary(min_size=1, max_size=40))
-        def emv_cryptogram(self, key: KeyHandle, session: str, arc: bytes, chosen: int | None, data: bytes) -> None:
+              data=st.binary(min_size=1, max_size=40), arpc_key=st.sampled_from(["card", "session"]))
+        def emv_cryptogram(self, key: KeyHandle, session: str, arc: bytes, chosen: int | None, data: bytes,
+                           arpc_key: str) -> None:
             # an ARQC chosen so that ARQC XOR ARC is MasterCard's session key derivation block (left or right)
             r = bytearray(emv.mastercard_session_data(EMV_ATC, EMV_UN))
             arqc = bytes(8) if chosen is None else bytes(x ^ y for x, y in zip(
                 bytes(r[:2]) + bytes([chosen]) + bytes(r[3:]), arc + bytes(6), strict=True))
             self._call(lambda: self.hsm.verify_arqc(key, arqc, pan_block=EMV_PAN_BLOCK, data=data,
                                                     session_key=session,  # type: ignore[arg-type]
-                                                    atc=EMV_ATC, unpredictable_number=EMV_UN, arc=arc))
+                                                    atc=EMV_ATC, unpredictable_number=EMV_UN, arc=arc,
+                                                    arpc_key=arpc_key))  # type: ignore[arg-type]
 
         @rule(key=keys)
         def kcv(self, key: KeyHandle) -> None:

@@ -56,6 +56,34 @@ def test_a_good_arqc_verifies_and_gets_its_arpc(hsm: pinsec.Hsm, imk: pinsec.Key
     assert arpc == pyemv_ac.generate_arpc_1(CARD_KEY, arqc, ARC)  # ARPC under the card key, as KQ gives it
 
 
+@pytest.mark.parametrize("session_key", ["common", "mastercard"])
+def test_an_arpc_under_the_session_key(hsm: pinsec.Hsm, imk: pinsec.KeyHandle, session_key: str) -> None:
+    # pyemv's MasterCard CVN 20 (EMV CSK, ARPC method 1 under the session key) gives the expected ARPC for the
+    # common session key, from its own card and session key derivation; Interac CVN 133 (MasterCard's session
+    # key, ARPC under it) for MasterCard's
+    pyemv_cvn = pytest.importorskip("pyemv.cvn")
+    block = emv.pan_block(PAN, PSN)
+    if session_key == "common":
+        card = pyemv_cvn.MasterCardCVN20(TDES_TEST_KEY, TDES_TEST_KEY, TDES_TEST_KEY, PAN, PSN)
+        arqc = _ac(pyemv_kd.derive_common_sk(CARD_KEY, ATC + bytes(6)))
+        want = card.generate_arpc(tag_9f26=arqc, tag_9f36=ATC, arpc_rc=ARC)
+    else:
+        card = pyemv_cvn.InteracCVN133(TDES_TEST_KEY, TDES_TEST_KEY, TDES_TEST_KEY, PAN, PSN)
+        arqc = _ac(pyemv_kd.derive_common_sk(CARD_KEY, ATC + bytes(2) + UN))
+        want = card.generate_arpc(tag_9f26=arqc, tag_9f37=UN, tag_9f36=ATC, arpc_rc=ARC)
+    got = hsm.verify_arqc(imk, arqc, pan_block=block, data=DATA, session_key=session_key,  # type: ignore[arg-type]
+                          atc=ATC, unpredictable_number=UN, arc=ARC, arpc_key="session")
+    assert got == want and got != pyemv_ac.generate_arpc_1(CARD_KEY, arqc, ARC)
+
+
+def test_an_arpc_under_a_session_key_needs_one(hsm: pinsec.Hsm, imk: pinsec.KeyHandle) -> None:
+    for session_key, arpc_key in (("none", "session"), ("common", "issuer")):
+        with pytest.raises(DataError) as info:
+            hsm.verify_arqc(imk, _ac(CARD_KEY), pan_block=emv.pan_block(PAN, PSN), data=DATA, atc=ATC,
+                            session_key=session_key, arc=ARC, arpc_key=arpc_key)  # type: ignore[arg-type]
+        assert info.value.field == "arpc_key"
+
+
 @pytest.mark.parametrize("size", [1, 255])
 def test_data_of_1_to_255_bytes(hsm: pinsec.Hsm, imk: pinsec.KeyHandle, size: int) -> None:
     data = bytes(range(size))

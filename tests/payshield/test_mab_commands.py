@@ -28,6 +28,10 @@ def test_ma_gives_the_published_mab(client: Client) -> None:
     assert client.call("MA" + TAK + DATA) == ("MB", "00", MAB)
 
 
+def test_ma_gives_the_trailer_back(client: Client) -> None:
+    assert client.call("MA" + TAK + DATA + "%00\x19tr") == ("MB", "00", MAB + "\x19tr")
+
+
 def test_mc_verifies_it_and_refuses_any_other(client: Client) -> None:
     assert client.call("MC" + TAK + MAB + DATA) == ("MD", "00", "")
     wrong = f"{int(MAB, 16) ^ 1:08X}"
