@@ -154,3 +154,6 @@ def test_ba_takes_a_pin_padded_with_one_f_then_the_account() -> None:
         for bad in (f"BA1234{PVV_ACCOUNT}", f"BA12A4F{PVV_ACCOUNT}", f"BA1234FF{PVV_ACCOUNT}",
                     f"BA1234F{PVV_ACCOUNT[:-1]}X"):
             assert c.call(bad)[1] == "15", bad
+        lmk_pin = LMK.encrypt_pin(bytearray(b"1234"), PVV_ACCOUNT)  # BA and NG give the trailer back
+        assert c.call(f"BA1234F{PVV_ACCOUNT}%00\x19tr") == ("BB", "00", lmk_pin + "\x19tr")
+        assert c.call(f"NG{PVV_ACCOUNT}{lmk_pin}%00\x19tr") == ("NH", "00", "1234F\x19tr")
