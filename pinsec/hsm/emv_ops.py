@@ -18,7 +18,6 @@ SessionKey = Literal["none", "common", "mastercard"]
 ArpcKey = Literal["card", "session"]
 
 
-
 class _EmvOps(_HsmCore):
     __slots__ = ()
 

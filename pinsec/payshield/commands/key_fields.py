@@ -22,6 +22,16 @@ def default_usage(key_type: str) -> str:
     return sorted(KEY_TYPES[key_type][1])[0]
 
 
+def key_length(flag: str) -> int:
+    """A key length flag (BU, BW): 1 double length, 2 triple, as bytes; 0, single length, is refused as PCI
+    requires (27); anything else is 05."""
+    if flag == "0":
+        raise CommandError("27", "single-length DES keys are not taken (PCI)")
+    if flag not in ("1", "2"):
+        raise CommandError("05", "key length flag")
+    return 16 if flag == "1" else 24
+
+
 def key_scheme(letter: str) -> str:
     """A key scheme the variant LMK writes: X, U, Y or T (error 26 else)."""
     if letter not in ("X", "U", "Y", "T"):

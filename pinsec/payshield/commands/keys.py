@@ -13,7 +13,7 @@ from typing import Final
 from ...keys import KeyAttributes, KeyHandle
 from ..fields import CommandError
 from ..request import Request
-from .key_fields import check_value, default_usage, key_scheme, key_type_code
+from .key_fields import check_value, default_usage, key_length, key_scheme, key_type_code
 from .registry import command
 
 
@@ -112,11 +112,7 @@ def bu(req: Request) -> str:
     (16 H unless asked for 6)."""
     f = req.fields
     code = f.text(2, "key type code").upper()
-    length_flag = f.text(1, "key length flag")
-    if length_flag not in ("0", "1", "2"):
-        raise CommandError("05", "key length flag")
-    if length_flag == "0":
-        raise CommandError("27", "single-length DES keys are not taken (PCI)")
+    length = key_length(f.text(1, "key length flag"))
     text = f.key("key")
     key_type = key_type_code(f.text(3, "key type") if code == "FF" and f.optional(";") else "0" + code)
     kcv_type = "0"
@@ -126,7 +122,7 @@ def bu(req: Request) -> str:
         kcv_type = f.text(1, "key check value type")
     f.end()
     key = req.key(text, key_type=key_type, usage=default_usage(key_type))
-    if key.length != {"1": 16, "2": 24}[length_flag]:
+    if key.length != length:
         raise CommandError("27", "key length flag does not match the key")
     return check_value(req, key, kcv_type)
 

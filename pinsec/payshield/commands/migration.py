@@ -10,27 +10,18 @@ key change storage, for every connection: BW and BG answer ``13`` from then on."
 
 from __future__ import annotations
 
-from typing import Final
-
 from ...variant_lmk import LMK_PAIR_CODES
 from ..fields import CommandError
 from ..request import Request
-from .key_fields import default_usage, key_scheme, key_type_code
+from .key_fields import default_usage, key_length, key_scheme, key_type_code
 from .registry import command
-
-#: Key length flag -> key length in bytes (flag 0, single length, is not taken: 27).
-_LENGTHS: Final = {"1": 16, "2": 24}
 
 
 @command("BW")
 def bw(req: Request) -> str:
     """Key type code, length flag, key under the old LMK, [; key type], [; 0, LMK scheme, 0]. The key."""
     f = req.fields
-    code, flag = f.text(2, "key type code").upper(), f.text(1, "key length flag")
-    if flag == "0":
-        raise CommandError("27", "single-length DES keys are not taken (PCI)")
-    if flag not in _LENGTHS:
-        raise CommandError("05", "key length flag")
+    code, expected = f.text(2, "key type code").upper(), key_length(f.text(1, "key length flag"))
     text = f.key("key", plain=32)
     if text[0] == "Z":
         raise CommandError("27", "a single-length (scheme Z) key is not taken (PCI)")
@@ -52,7 +43,7 @@ def bw(req: Request) -> str:
     # the key field is 32 H (plain, double length), U/X + 32 H or T/Y + 48 H; an S key block fits no length
     # flag here
     length = {32: 16, 33: 16, 49: 24}.get(len(text))
-    if length != _LENGTHS[flag]:
+    if length != expected:
         raise CommandError("05", "the key length flag does not fit the key")
     key = req.key(text, key_type=key_type, usage=default_usage(key_type), old_lmk=True)
     out = scheme or (text[0] if text[0] in "UXTY" else "X")
