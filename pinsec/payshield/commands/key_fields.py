@@ -49,11 +49,12 @@ def check_value(req: Request, key: KeyHandle, kcv_type: str) -> str:
     return req.hsm.check_value(key, method=method, length=8 if kcv_type == "0" else 3)
 
 
-def typed_key(key_type: str, text: str, allowed: tuple[str, ...]) -> str:
+def typed_key(key_type: str, text: str, allowed: tuple[str, ...], *, error: str = "05") -> str:
     """A command's key type field checked against the key field: one of ``allowed``, or ``FFF`` for an ``S``
-    key block (its own header says what it is; the first allowed type stands in). Else error 05."""
+    key block (its own header says what it is; the first allowed type stands in). Else ``error``, the
+    command's key type error (05 for the data and MAC commands, 04 for the PIN commands)."""
     if key_type in allowed:
         return key_type
     if key_type == "FFF" and text.startswith("S"):
         return allowed[0]
-    raise CommandError("05", f"key type: {', '.join(allowed)}, or FFF with a key block")
+    raise CommandError(error, f"key type: {', '.join(allowed)}, or FFF with a key block")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from ...keys import KeyHandle
 from ..fields import CommandError, Fields
 from ..request import Request
+from .key_fields import typed_key
 from .registry import command
 
 _TPK = ("002", "P0")
@@ -376,12 +377,8 @@ for _code, _impl, _kind in (("CA", _zone_translate, _TPK), ("CC", _zone_translat
 def _keyed_by_type(req: Request) -> KeyHandle:
     """Key type (001 ZPK, 002 TPK; FFF with an ``S`` key block) and the PIN key, as BK, FW, CU and DU open."""
     key_type = req.fields.text(3, "key type").upper()
-    if key_type not in ("001", "002", "FFF"):
-        raise CommandError("04", "key type: 001, 002, or FFF with a key block")
     text = req.fields.key("PIN key")
-    if key_type == "FFF" and not text.startswith("S"):
-        raise CommandError("04", "key type FFF takes a key block")
-    return _pin_key(req, text, _TPK if key_type == "002" else _ZPK)
+    return _pin_key(req, text, _TPK if typed_key(key_type, text, ("001", "002"), error="04") == "002" else _ZPK)
 
 
 def _ibm_request(req: Request) -> tuple[KeyHandle, KeyHandle, str, int, tuple[int, str, str, str]]:
