@@ -44,7 +44,6 @@ __all__ = [
 ]
 
 
-
 def _double_length(key: object, field: str) -> bytes:
     if not isinstance(key, (bytes, bytearray)) or len(key) != 16:
         raise InvalidKeyError(f"{field} is a double-length TDES key (16 bytes)", field=field)

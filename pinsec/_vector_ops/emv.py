@@ -8,28 +8,25 @@ from typing import Any
 from .. import emv
 from .._hex import to_hex
 from ..vectors import operation
-
-
-def _hex(i: Mapping[str, Any], name: str) -> bytes:
-    return bytes.fromhex(i[name])
+from . import hex_field
 
 
 @operation("emv.derive_icc_master_key")
 def _master_key(i: Mapping[str, Any]) -> dict[str, Any]:
     block = emv.pan_block(i["pan"], i.get("psn", "00"), option=i.get("option", "A"))
-    return {"icc_master_key": to_hex(emv.derive_icc_master_key(_hex(i, "issuer_master_key"), block))}
+    return {"icc_master_key": to_hex(emv.derive_icc_master_key(hex_field(i, "issuer_master_key"), block))}
 
 
 @operation("emv.derive_session_key")
 def _session_key(i: Mapping[str, Any]) -> dict[str, Any]:
-    return {"session_key": to_hex(emv.derive_session_key(_hex(i, "icc_master_key"), _hex(i, "r")))}
+    return {"session_key": to_hex(emv.derive_session_key(hex_field(i, "icc_master_key"), hex_field(i, "r")))}
 
 
 @operation("emv.application_cryptogram")
 def _cryptogram(i: Mapping[str, Any]) -> dict[str, Any]:
-    return {"cryptogram": to_hex(emv.application_cryptogram(_hex(i, "key"), _hex(i, "data")))}
+    return {"cryptogram": to_hex(emv.application_cryptogram(hex_field(i, "key"), hex_field(i, "data")))}
 
 
 @operation("emv.arpc_method_1")
 def _arpc(i: Mapping[str, Any]) -> dict[str, Any]:
-    return {"arpc": to_hex(emv.arpc_method_1(_hex(i, "key"), _hex(i, "arqc"), _hex(i, "arc")))}
+    return {"arpc": to_hex(emv.arpc_method_1(hex_field(i, "key"), hex_field(i, "arqc"), hex_field(i, "arc")))}

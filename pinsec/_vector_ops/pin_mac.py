@@ -8,21 +8,18 @@ from typing import Any
 from .. import mac, pin
 from .._hex import to_hex
 from ..vectors import operation
-
-
-def _key(i: Mapping[str, Any], name: str) -> bytes:
-    return bytes.fromhex(i[name])
+from . import hex_field
 
 
 @operation("pin.ibm3624_offset")
 def _offset(i: Mapping[str, Any]) -> dict[str, Any]:
-    return {"offset": pin.ibm3624_offset(_key(i, "pvk"), i["pin"], i["validation_data"], i["decimalization_table"],
+    return {"offset": pin.ibm3624_offset(hex_field(i, "pvk"), i["pin"], i["validation_data"], i["decimalization_table"],
                                          pin_check_length=i.get("pin_check_length"))}
 
 
 @operation("pin.ibm3624_pin_from_offset")
 def _pin(i: Mapping[str, Any]) -> dict[str, Any]:
-    return {"pin": pin.ibm3624_pin_from_offset(_key(i, "pvk"), i["offset"], i["validation_data"],
+    return {"pin": pin.ibm3624_pin_from_offset(hex_field(i, "pvk"), i["offset"], i["validation_data"],
                                                i["decimalization_table"])}
 
 
@@ -34,19 +31,19 @@ def _validation(i: Mapping[str, Any]) -> dict[str, Any]:
 
 @operation("pin.visa_pvv")
 def _pvv(i: Mapping[str, Any]) -> dict[str, Any]:
-    return {"pvv": pin.visa_pvv(_key(i, "pvk"), i["pan"], i["pvki"], i["pin"])}
+    return {"pvv": pin.visa_pvv(hex_field(i, "pvk"), i["pan"], i["pvki"], i["pin"])}
 
 
 @operation("pin.cvv")
 def _cvv(i: Mapping[str, Any]) -> dict[str, Any]:
-    return {"cvv": pin.cvv(_key(i, "cvk"), i["pan"], i["expiry"], i["service_code"])}
+    return {"cvv": pin.cvv(hex_field(i, "cvk"), i["pan"], i["expiry"], i["service_code"])}
 
 
 @operation("mac.cmac")
 def _cmac(i: Mapping[str, Any]) -> dict[str, Any]:
-    return {"mac": to_hex(mac.cmac(_key(i, "key"), bytes.fromhex(i["data"]), algorithm=i["algorithm"]))}
+    return {"mac": to_hex(mac.cmac(hex_field(i, "key"), bytes.fromhex(i["data"]), algorithm=i["algorithm"]))}
 
 
 @operation("mac.retail_mac")
 def _retail(i: Mapping[str, Any]) -> dict[str, Any]:
-    return {"mac": to_hex(mac.retail_mac(_key(i, "key"), bytes.fromhex(i["data"]), length=i["length"]))}
+    return {"mac": to_hex(mac.retail_mac(hex_field(i, "key"), bytes.fromhex(i["data"]), length=i["length"]))}
